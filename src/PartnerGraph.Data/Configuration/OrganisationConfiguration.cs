@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PartnerGraph.Domain.Geography;
+using PartnerGraph.Domain.Organisations;
+
+namespace PartnerGraph.Data.Configuration;
+
+internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organisation>
+{
+    public void Configure(EntityTypeBuilder<Organisation> builder)
+    {
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.Id).HasMaxLength(64);
+        builder.Property(o => o.NameTh).HasMaxLength(200);
+        builder.Property(o => o.NameEn).HasMaxLength(200);
+        builder.Property(o => o.Country).HasMaxLength(2);
+        builder.HasMany(o => o.Provinces).WithOne().HasForeignKey(p => p.OrganisationId);
+    }
+}
+
+internal sealed class OrganisationProvinceConfiguration : IEntityTypeConfiguration<OrganisationProvince>
+{
+    public void Configure(EntityTypeBuilder<OrganisationProvince> builder)
+    {
+        builder.HasKey(p => new { p.OrganisationId, p.ProvinceCode });
+        builder.Property(p => p.ProvinceCode).HasMaxLength(2);
+        builder.HasOne<Province>().WithMany().HasForeignKey(p => p.ProvinceCode);
+    }
+}

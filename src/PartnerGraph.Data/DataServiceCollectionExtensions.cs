@@ -1,0 +1,93 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace PartnerGraph.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    public const string SqliteMigrationsAssembly = "PartnerGraph.Data.Sqlite";
+    public const string SqlServerMigrationsAssembly = "PartnerGraph.Data.SqlServer";
+    public const string DefaultSqliteConnectionString = "Data Source=data/partnergraph.db";
+
+    /// <summary>
+    /// Registers a DbContext factory on the configured provider. Resolvers run in parallel, so each takes its own
+    /// short-lived context from the factory. Interceptors registered in the container are attached to every context.
+    /// </summary>
+    public static IServiceCollection AddPartnerGraphData(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        var provider = ReadProvider(configuration);
+        var connectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            connectionString = ResolveSqlitePath(connectionString ?? DefaultSqliteConnectionString, contentRoot);
+        }
+        else if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:PartnerGraph is not set.");
+        }
+
+        services.AddSingleton(new DatabaseOptions { Provider = provider });
+        services.AddDbContextFactory<PartnerGraphDbContext>((sp, options) =>
+        {
+            Configure(options, provider, connectionString);
+            options.AddInterceptors(sp.GetServices<IInterceptor>());
+        });
+        return services;
+    }
+
+    /// <summary>Options for a context outside the container: design-time factories, tools and tests.</summary>
+    public static DbContextOptions<PartnerGraphDbContext> CreateOptions(DatabaseProvider provider, string connectionString)
+    {
+        var builder = new DbContextOptionsBuilder<PartnerGraphDbContext>();
+        Configure(builder, provider, connectionString);
+        return builder.Options;
+    }
+
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
+        provider switch
+        {
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
+            DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o =>
+            {
+                o.MigrationsAssembly(SqlServerMigrationsAssembly);
+                o.EnableRetryOnFailure();
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
+        };
+
+    private static DatabaseProvider ReadProvider(IConfiguration configuration)
+    {
+        var text = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DatabaseProvider.Sqlite;
+        }
+
+        return Enum.TryParse<DatabaseProvider>(text, ignoreCase: true, out var provider) && Enum.IsDefined(provider)
+            ? provider
+            : throw new InvalidOperationException($"Database:Provider '{text}' is not one of: {string.Join(", ", Enum.GetNames<DatabaseProvider>())}.");
+    }
+
+    /// <summary>A relative SQLite file is placed under the content root, and its folder is created.</summary>
+    public static string ResolveSqlitePath(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DataSource != ":memory:" && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal))
+        {
+            var path = Path.GetFullPath(builder.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            builder.DataSource = path;
+        }
+
+        builder.Pooling = true;
+        if (builder.DefaultTimeout < 30)
+        {
+            builder.DefaultTimeout = 30;
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Domain.Audit;
+using PartnerGraph.Domain.Cases;
+using PartnerGraph.Domain.Geography;
+using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Domain.Programmes;
+using PartnerGraph.Domain.Referrals;
+using PartnerGraph.Domain.Sharing;
+
+namespace PartnerGraph.Data;
+
+/// <summary>The whole of PartnerGraph's data in one provider-neutral model.</summary>
+public sealed class PartnerGraphDbContext(DbContextOptions<PartnerGraphDbContext> options) : DbContext(options)
+{
+    public DbSet<Province> Provinces => Set<Province>();
+    public DbSet<District> Districts => Set<District>();
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<OrganisationProvince> OrganisationProvinces => Set<OrganisationProvince>();
+    public DbSet<CaseRecord> CaseRecords => Set<CaseRecord>();
+    public DbSet<Referral> Referrals => Set<Referral>();
+    public DbSet<ReferralStatusChange> ReferralStatusChanges => Set<ReferralStatusChange>();
+    public DbSet<OutboxEvent> OutboxEvents => Set<OutboxEvent>();
+    public DbSet<Programme> Programmes => Set<Programme>();
+    public DbSet<ProgrammePartner> ProgrammePartners => Set<ProgrammePartner>();
+    public DbSet<CoverageReport> CoverageReports => Set<CoverageReport>();
+    public DbSet<SharingAgreement> SharingAgreements => Set<SharingAgreement>();
+    public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in the database and safe against reordering.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.Properties<ReferralServices>().HaveConversion<int>();
+        configurationBuilder.Properties<SharedDatasets>().HaveConversion<int>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PartnerGraphDbContext).Assembly);
+}

@@ -1,0 +1,33 @@
+namespace PartnerGraph.Domain.Audit;
+
+/// <summary>One request, allowed or refused: who, what, when, how long, and the outcome. Never the variables' values.</summary>
+public sealed class AccessLogEntry
+{
+    public long Id { get; init; }
+    public required DateTime At { get; init; }
+    public string? ClientId { get; init; }
+    public string? OrganisationId { get; init; }
+    public string? PersonId { get; init; }
+    public string? OperationName { get; init; }
+    public string? OperationType { get; init; }
+
+    /// <summary>SHA-256 of the document, hex.</summary>
+    public string? DocumentHash { get; init; }
+
+    public string? Datasets { get; init; }
+    public string? Dimensions { get; init; }
+    public int RowsReturned { get; init; }
+    public int CellsSuppressed { get; init; }
+    public required int DurationMs { get; init; }
+    public required AccessOutcome Outcome { get; init; }
+
+    /// <summary>The error codes of a refused or failed request, space separated.</summary>
+    public string? ErrorCodes { get; init; }
+}
+
+public enum AccessOutcome
+{
+    Allowed,
+    Refused,
+    Failed,
+}
