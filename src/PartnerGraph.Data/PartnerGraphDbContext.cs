@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using PartnerGraph.Domain.Audit;
 using PartnerGraph.Domain.Cases;
 using PartnerGraph.Domain.Geography;
@@ -32,8 +33,17 @@ public sealed class PartnerGraphDbContext(DbContextOptions<PartnerGraphDbContext
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
         configurationBuilder.Properties<ReferralServices>().HaveConversion<int>();
         configurationBuilder.Properties<SharedDatasets>().HaveConversion<int>();
+
+        // Every time is UTC; SQLite forgets the kind, so it is restored on reading.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PartnerGraphDbContext).Assembly);
 }
+
+/// <summary>Stores times as UTC and reads them back marked as UTC.</summary>
+internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

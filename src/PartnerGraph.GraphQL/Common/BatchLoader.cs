@@ -1,0 +1,85 @@
+using GraphQL.DataLoader;
+
+namespace PartnerGraph.GraphQL.Common;
+
+/// <summary>
+/// Collects the keys that resolvers ask for at one level of the query and fetches them with one query when the
+/// execution strategy first awaits a result. Values stay cached for the rest of the request, so a key asked for
+/// again at a deeper level costs nothing.
+/// </summary>
+public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)
+    where TKey : notnull
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<TKey, TValue> loaded = [];
+    private Batch pending = new();
+
+    public IDataLoaderResult<TValue> Load(TKey key)
+    {
+        lock (gate)
+        {
+            if (loaded.TryGetValue(key, out var value))
+            {
+                return new Ready(value);
+            }
+
+            pending.Keys.Add(key);
+            return new Pending(this, pending, key);
+        }
+    }
+
+    private async Task<TValue> ResolveAsync(Batch batch, TKey key, CancellationToken cancellationToken)
+    {
+        Task<IReadOnlyDictionary<TKey, TValue>> fetching;
+        lock (gate)
+        {
+            if (batch.Fetching is null)
+            {
+                batch.Fetching = FetchAsync(batch.Keys, cancellationToken);
+                if (ReferenceEquals(batch, pending))
+                {
+                    pending = new Batch();
+                }
+            }
+
+            fetching = batch.Fetching;
+        }
+
+        var values = await fetching.ConfigureAwait(false);
+        return values.TryGetValue(key, out var value) ? value : missing;
+    }
+
+    private async Task<IReadOnlyDictionary<TKey, TValue>> FetchAsync(HashSet<TKey> keys, CancellationToken cancellationToken)
+    {
+        var values = await fetch(keys, cancellationToken).ConfigureAwait(false);
+        lock (gate)
+        {
+            foreach (var (key, value) in values)
+            {
+                loaded[key] = value;
+            }
+        }
+
+        return values;
+    }
+
+    private sealed class Batch
+    {
+        public HashSet<TKey> Keys { get; } = [];
+        public Task<IReadOnlyDictionary<TKey, TValue>>? Fetching { get; set; }
+    }
+
+    private sealed class Ready(TValue value) : IDataLoaderResult<TValue>
+    {
+        public Task<TValue> GetResultAsync(CancellationToken cancellationToken = default) => Task.FromResult(value);
+
+        Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => Task.FromResult<object?>(value);
+    }
+
+    private sealed class Pending(BatchLoader<TKey, TValue> loader, Batch batch, TKey key) : IDataLoaderResult<TValue>
+    {
+        public Task<TValue> GetResultAsync(CancellationToken cancellationToken = default) => loader.ResolveAsync(batch, key, cancellationToken);
+
+        async Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => await GetResultAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,27 @@
+namespace PartnerGraph.GraphQL.Common;
+
+/// <summary>Every code a partner can meet in extensions.code, named once.</summary>
+public static class ErrorCodes
+{
+    public const string BadRequest = "BAD_REQUEST";
+    public const string InvalidJson = "INVALID_JSON";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string NotAcceptable = "NOT_ACCEPTABLE";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string RequestTooLarge = "REQUEST_TOO_LARGE";
+    public const string SubscriptionNeedsStream = "SUBSCRIPTION_NEEDS_STREAM";
+    public const string Unauthenticated = "UNAUTHENTICATED";
+    public const string InternalError = "INTERNAL_ERROR";
+
+    public const string InvalidId = "INVALID_ID";
+    public const string InvalidCursor = "INVALID_CURSOR";
+    public const string InvalidPagination = "INVALID_PAGINATION";
+    public const string PageSizeTooLarge = "PAGE_SIZE_TOO_LARGE";
+    public const string InvalidProvinceCode = "INVALID_PROVINCE_CODE";
+    public const string UnknownProvince = "UNKNOWN_PROVINCE";
+    public const string UnknownOrganisation = "UNKNOWN_ORGANISATION";
+    public const string UnknownProgramme = "UNKNOWN_PROGRAMME";
+    public const string InvalidPeriod = "INVALID_PERIOD";
+    public const string InvalidGroupBy = "INVALID_GROUP_BY";
+    public const string OrganisationRequired = "ORGANISATION_REQUIRED";
+}

@@ -1,0 +1,39 @@
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.GraphQL.Coverage;
+using PartnerGraph.GraphQL.Organisations;
+using PartnerGraph.GraphQL.Referrals;
+
+namespace PartnerGraph.GraphQL.Common;
+
+public sealed class NodeQueries : IRootFields
+{
+    public RootOperation Operation => RootOperation.Query;
+
+    public void AddFields(ObjectGraphType root) =>
+        root.Field<NodeInterface, object?>("node")
+            .Description("Fetches any object with a global id again; null for an id the caller may not see, as for one that does not exist.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .ResolveAsync(async c =>
+            {
+                var id = c.GetArgument<string>("id");
+                var request = c.Request();
+                switch (GlobalId.TryDecode(id)?.TypeName)
+                {
+                    case ReferralType.TypeName:
+                        return await request.Referrals().Load(GlobalId.DecodeLong(id, ReferralType.TypeName)).GetResultAsync(c.CancellationToken);
+                    case OrganisationType.TypeName:
+                        return await request.Organisations().Load(GlobalId.TryDecode(id)!.Value.Key).GetResultAsync(c.CancellationToken);
+                    case ProgrammeType.TypeName:
+                        var code = GlobalId.TryDecode(id)!.Value.Key;
+                        await using (var db = await c.OpenDatabaseAsync())
+                        {
+                            return await db.Programmes.FirstOrDefaultAsync(p => p.Code == code, c.CancellationToken);
+                        }
+
+                    default:
+                        throw new UserError(ErrorCodes.InvalidId, $"'{GlobalId.Truncate(id)}' is not an id this API gave out. Use the id field of an object.");
+                }
+            });
+}

@@ -1,0 +1,31 @@
+using GraphQL;
+using GraphQL.Execution;
+using Microsoft.Extensions.Logging;
+
+namespace PartnerGraph.GraphQL.Common;
+
+/// <summary>
+/// Shapes every error a partner sees: message, locations, path and extensions.code. Unhandled exceptions are
+/// logged here by type and path only, and reach the partner as INTERNAL_ERROR with no detail.
+/// </summary>
+public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphErrorInfoProvider> logger)
+    : ErrorInfoProvider(new ErrorInfoProviderOptions { ExposeCode = true, ExposeCodes = false, ExposeData = false, ExposeExceptionDetails = false })
+{
+    public override ErrorInfo GetInfo(ExecutionError executionError)
+    {
+        if (executionError is UnhandledError unhandled)
+        {
+            LogUnhandled(logger, unhandled.InnerException?.GetType().Name ?? "unknown", executionError.Path is null ? "" : string.Join('.', executionError.Path));
+            return new ErrorInfo
+            {
+                Message = "The server could not complete this request. It has been logged; try again later.",
+                Extensions = new Dictionary<string, object?> { ["code"] = ErrorCodes.InternalError },
+            };
+        }
+
+        return base.GetInfo(executionError);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while resolving {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string exceptionType, string path);
+}

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using GraphQL;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
+
+namespace PartnerGraph.GraphQL.Common;
+
+/// <summary>
+/// What one GraphQL request carries besides its document: who is asking, and the batch loaders of this request.
+/// It is the execution's user context.
+/// </summary>
+public sealed class RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases) : Dictionary<string, object?>
+{
+    private readonly ConcurrentDictionary<string, object> loaders = new();
+
+    public Caller Caller { get; } = caller;
+
+    public IDbContextFactory<PartnerGraphDbContext> Databases { get; } = databases;
+
+    /// <summary>The request's loader of that name, made on first use.</summary>
+    public BatchLoader<TKey, TValue> Loader<TKey, TValue>(string name, Func<PartnerGraphDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)
+        where TKey : notnull =>
+        (BatchLoader<TKey, TValue>)loaders.GetOrAdd(name, _ => new BatchLoader<TKey, TValue>(
+            async (keys, cancellationToken) =>
+            {
+                await using var db = await Databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                return await fetch(db, keys, cancellationToken).ConfigureAwait(false);
+            },
+            missing));
+}
+
+public static class RequestContextExtensions
+{
+    public static RequestContext Request(this IResolveFieldContext context) =>
+        context.UserContext as RequestContext ?? throw new InvalidOperationException("The execution has no RequestContext.");
+
+    /// <summary>A context of its own for this resolver: resolvers run in parallel and a DbContext is not thread-safe.</summary>
+    public static Task<PartnerGraphDbContext> OpenDatabaseAsync(this IResolveFieldContext context) =>
+        context.Request().Databases.CreateDbContextAsync(context.CancellationToken);
+}

@@ -1,0 +1,33 @@
+using GraphQL;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerGraph.Data.ReferenceData;
+using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Coverage;
+using PartnerGraph.GraphQL.Geography;
+using PartnerGraph.GraphQL.Organisations;
+using PartnerGraph.GraphQL.Referrals;
+using PartnerGraph.GraphQL.Transport.Http;
+using PartnerGraph.GraphQL.Viewer;
+
+namespace PartnerGraph.GraphQL;
+
+public static class GraphQLServiceCollectionExtensions
+{
+    public static IServiceCollection AddPartnerGraphSchema(this IServiceCollection services)
+    {
+        services.AddSingleton<GeographyCatalogue>();
+        services.AddSingleton<IRootFields, NodeQueries>();
+        services.AddSingleton<IRootFields, ViewerQueries>();
+        services.AddSingleton<IRootFields, OrganisationQueries>();
+        services.AddSingleton<IRootFields, GeographyQueries>();
+        services.AddSingleton<IRootFields, ReferralQueries>();
+        services.AddSingleton<IRootFields, CoverageQueries>();
+        services.AddGraphQL(graphql => graphql
+            .AddSchema<PartnerGraphSchema>()
+            .AddGraphTypes(typeof(PartnerGraphSchema).Assembly)
+            .AddSystemTextJson()
+            .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>());
+        services.AddPartnerGraphHttpTransport();
+        return services;
+    }
+}

@@ -1,0 +1,39 @@
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data.ReferenceData;
+using PartnerGraph.Domain.Geography;
+using PartnerGraph.Domain.Organisations;
+using PartnerGraph.GraphQL.Common;
+
+namespace PartnerGraph.GraphQL.Organisations;
+
+public sealed class OrganisationType : ObjectGraphType<Organisation>
+{
+    public const string TypeName = "Organisation";
+
+    public OrganisationType(GeographyCatalogue geography)
+    {
+        Name = TypeName;
+        Description = "A partner organisation: a government body, an NGO, an international agency or a foreign counterpart.";
+        Interface<NodeInterface>();
+        IsTypeOf = o => o is Organisation;
+        Field<NonNullGraphType<IdGraphType>, string>("id").Resolve(c => GlobalId.Encode(TypeName, c.Source.Id));
+        Field("slug", o => o.Id).Description("Stable short name, e.g. \"atd\"; used in filters and on the command line.");
+        Field(o => o.NameEn).Description("English name.");
+        Field(o => o.NameTh).Description("Thai name.");
+        Field<NonNullGraphType<EnumerationGraphType<OrganisationKind>>, OrganisationKind>("kind").Resolve(c => c.Source.Kind);
+        Field(o => o.Country).Description("ISO 3166-1 alpha-2 country code.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Geography.ProvinceType>>>, IEnumerable<Province>>("provinces")
+            .Description("The provinces the organisation operates in.")
+            .Resolve(c => c.Source.Provinces.Select(p => geography.Province(p.ProvinceCode)!).OrderBy(p => p.Code, StringComparer.Ordinal));
+    }
+}
+
+/// <summary>Organisations by slug, with the provinces they operate in, batched per request.</summary>
+public static class OrganisationLoader
+{
+    public static BatchLoader<string, Organisation?> Organisations(this RequestContext request) =>
+        request.Loader<string, Organisation?>("organisations", async (db, ids, ct) =>
+            await db.Organisations.Include(o => o.Provinces).Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => (Organisation?)o, ct),
+            null);
+}

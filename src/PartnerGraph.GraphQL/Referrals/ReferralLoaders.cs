@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Referrals;
+using PartnerGraph.GraphQL.Common;
+
+namespace PartnerGraph.GraphQL.Referrals;
+
+public static class ReferralLoaders
+{
+    /// <summary>Only the referrals the caller's organisation sent or received; others do not exist for it.</summary>
+    public static IQueryable<Referral> VisibleReferrals(this PartnerGraphDbContext db, Caller caller) =>
+        caller.OrganisationId is { } org
+            ? db.Referrals.Where(r => r.FromOrganisationId == org || r.ToOrganisationId == org)
+            : db.Referrals;
+
+    public static BatchLoader<long, Referral?> Referrals(this RequestContext request) =>
+        request.Loader<long, Referral?>("referrals", async (db, ids, ct) =>
+            await db.VisibleReferrals(request.Caller).Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => (Referral?)r, ct),
+            null);
+
+    public static BatchLoader<long, IReadOnlyList<ReferralStatusChange>> ReferralHistory(this RequestContext request) =>
+        request.Loader<long, IReadOnlyList<ReferralStatusChange>>("referral-history", async (db, ids, ct) =>
+            (await db.ReferralStatusChanges.Where(h => ids.Contains(h.ReferralId)).OrderBy(h => h.Sequence).ToListAsync(ct))
+                .GroupBy(h => h.ReferralId)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<ReferralStatusChange>)g.ToList()),
+            []);
+}

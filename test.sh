@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every test suite of PartnerGraph on a fresh machine and ends with one line: "N passed, N failed".
+# Steps: the Node.js clients the tests drive (npm ci), a Release build, the style check, the xunit suite
+# (which starts real servers and runs graphql-http's audit), and the snapshot checks.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+passed=0
+failed=0
+check() { # name, command...: one check that counts as one test
+  local name=$1
+  shift
+  if "$@"; then
+    echo "check passed: $name"
+    passed=$((passed + 1))
+  else
+    echo "check FAILED: $name"
+    failed=$((failed + 1))
+  fi
+}
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+if ! (cd tests/audit && npm ci --no-audit --no-fund --loglevel=error); then
+  echo "npm ci failed in tests/audit"
+  failed=$((failed + 1))
+  finish
+fi
+
+if ! dotnet build PartnerGraph.sln -c Release -nologo -clp:ErrorsOnly; then
+  echo "build failed"
+  failed=$((failed + 1))
+  finish
+fi
+
+check "dotnet format --verify-no-changes" dotnet format PartnerGraph.sln --verify-no-changes --no-restore
+
+# A missing snapshot must fail here, not be written and passed (Snapshooter's strict mode).
+export SNAPSHOOTER_STRICT_MODE=true
+dotnet test PartnerGraph.sln -c Release --no-build -nologo \
+  --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" || true
+
+trx="$results/xunit.trx"
+if [ -f "$trx" ]; then
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(value total)
+  xpassed=$(value passed)
+  passed=$((passed + ${xpassed:-0}))
+  failed=$((failed + ${total:-0} - ${xpassed:-0}))
+else
+  echo "no test results were written"
+  failed=$((failed + 1))
+fi
+
+no_mismatch() { [ -z "$(find tests -type d -name __mismatch__ -not -path '*/node_modules/*')" ]; }
+snapshots_committed() {
+  git rev-parse --git-dir >/dev/null 2>&1 || return 0
+  [ -z "$(git ls-files --others --exclude-standard -- '*.snap')" ]
+}
+check "no snapshot mismatch left (__mismatch__)" no_mismatch
+check "every snapshot is committed" snapshots_committed
+
+finish

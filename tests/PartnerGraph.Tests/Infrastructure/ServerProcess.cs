@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace PartnerGraph.Tests.Infrastructure;
+
+/// <summary>The real server as partners run it: a separate process on 127.0.0.1, on its own copy of the seeded database.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output;
+
+    private ServerProcess(Process process, StringBuilder output, Uri url)
+    {
+        this.process = process;
+        this.output = output;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The server's own build output, beside the test's (same configuration).</summary>
+    public static string ServerDirectory
+    {
+        get
+        {
+            var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            var configuration = testBin.Parent!.Name;
+            return RepositoryRoot.File("src", "PartnerGraph.Server", "bin", configuration, testBin.Name);
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null)
+    {
+        var port = FreePort();
+        var url = new Uri($"http://127.0.0.1:{port}");
+        var database = await TestDatabase.CopyAsync();
+        var (process, output) = Launch(["--urls", url.ToString()], new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["ConnectionStrings__PartnerGraph"] = TestDatabase.ConnectionString(database),
+            ["Demo__Seed"] = "false",
+        });
+        var server = new ServerProcess(process, output, url);
+        await server.WaitUntilReadyAsync();
+        return server;
+    }
+
+    /// <summary>Runs one command-line verb to its end.</summary>
+    public static async Task<(int ExitCode, string Output)> RunVerbAsync(string[] args, IDictionary<string, string>? environment = null)
+    {
+        var database = await TestDatabase.CopyAsync();
+        var (process, output) = Launch(args, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["ConnectionStrings__PartnerGraph"] = TestDatabase.ConnectionString(database),
+        });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static (Process, StringBuilder) Launch(IEnumerable<string> args, IDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = ServerDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(ServerDirectory, "PartnerGraph.Server.dll"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var output = new StringBuilder();
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, output);
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                if ((await http.GetAsync(new Uri(Url, "/readyz"))).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The server was not ready within 60 s:\n{Output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+}
