@@ -47,7 +47,7 @@ public static class DataServiceCollectionExtensions
     }
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
-        provider switch
+        (provider switch
         {
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrationsAssembly)),
             DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o =>
@@ -56,7 +56,9 @@ public static class DataServiceCollectionExtensions
                 o.EnableRetryOnFailure();
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
-        };
+        })
+        .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+        .UseOpenIddict(); // the token server's applications, authorizations, scopes and tokens share the database
 
     private static DatabaseProvider ReadProvider(IConfiguration configuration)
     {
@@ -82,7 +84,6 @@ public static class DataServiceCollectionExtensions
             builder.DataSource = path;
         }
 
-        builder.Pooling = true;
         if (builder.DefaultTimeout < 30)
         {
             builder.DefaultTimeout = 30;

@@ -17,6 +17,7 @@ public sealed class PartnerGraphDbContext(DbContextOptions<PartnerGraphDbContext
     public DbSet<District> Districts => Set<District>();
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<OrganisationProvince> OrganisationProvinces => Set<OrganisationProvince>();
+    public DbSet<PartnerClient> PartnerClients => Set<PartnerClient>();
     public DbSet<CaseRecord> CaseRecords => Set<CaseRecord>();
     public DbSet<Referral> Referrals => Set<Referral>();
     public DbSet<ReferralStatusChange> ReferralStatusChanges => Set<ReferralStatusChange>();

@@ -1,6 +1,8 @@
 using GraphQL;
+using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerGraph.Data.ReferenceData;
+using PartnerGraph.GraphQL.Audit;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.Coverage;
 using PartnerGraph.GraphQL.Geography;
@@ -22,8 +24,10 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<IRootFields, GeographyQueries>();
         services.AddSingleton<IRootFields, ReferralQueries>();
         services.AddSingleton<IRootFields, CoverageQueries>();
+        services.AddSingleton<IRootFields, AccessLogQueries>();
+        services.AddSingleton<SchemaCatalogue>();
+        services.AddSingleton<ISchema>(sp => sp.GetRequiredService<SchemaCatalogue>().Everything);
         services.AddGraphQL(graphql => graphql
-            .AddSchema<PartnerGraphSchema>()
             .AddGraphTypes(typeof(PartnerGraphSchema).Assembly)
             .AddSystemTextJson()
             .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>());

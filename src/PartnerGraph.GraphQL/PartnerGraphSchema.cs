@@ -1,27 +1,61 @@
 using GraphQL.Types;
 using PartnerGraph.GraphQL.Common;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL;
 
-/// <summary>The whole graph. Each feature folder adds its root fields through IRootFields.</summary>
+/// <summary>
+/// The graph as one caller's scopes allow it: each feature folder adds its root fields through IRootFields, and
+/// only the fields whose scopes the caller holds are kept, so types reachable only through others never appear.
+/// </summary>
 public sealed class PartnerGraphSchema : Schema
 {
-    public PartnerGraphSchema(IServiceProvider services, IEnumerable<IRootFields> features)
+    public PartnerGraphSchema(IServiceProvider services, IEnumerable<IRootFields> features, IReadOnlySet<string> scopes)
         : base(services)
     {
         Description = "PartnerGraph: anonymised case statistics, referrals and programme coverage shared between Thailand's Anti-Human Trafficking Division and its partners.";
-        Query = Root("Query", RootOperation.Query, features);
-        RegisterType(typeof(Geography.DistrictType));
+        var roots = features.ToList();
+        Query = Root("Query", RootOperation.Query, roots, scopes)!;
+        Mutation = Root("Mutation", RootOperation.Mutation, roots, scopes);
+        Subscription = Root("Subscription", RootOperation.Subscription, roots, scopes);
     }
 
-    private static ObjectGraphType Root(string name, RootOperation operation, IEnumerable<IRootFields> features)
+    /// <summary>The schema of every field, as exported to schema/schema.graphql.</summary>
+    public static IReadOnlySet<string> Everything { get; } = Scopes.All.ToHashSet(StringComparer.Ordinal);
+
+    private static ObjectGraphType? Root(string name, RootOperation operation, IEnumerable<IRootFields> features, IReadOnlySet<string> scopes)
     {
-        var root = new ObjectGraphType { Name = name };
+        var all = new ObjectGraphType { Name = name };
         foreach (var feature in features.Where(f => f.Operation == operation))
         {
-            feature.AddFields(root);
+            feature.AddFields(all);
         }
 
-        return root;
+        var allowed = new ObjectGraphType { Name = name };
+        foreach (var field in all.Fields.Where(f => f.IsAllowed(scopes)))
+        {
+            allowed.AddField(field);
+        }
+
+        return allowed.Fields.Count > 0 || operation == RootOperation.Query ? allowed : null;
     }
+}
+
+/// <summary>One schema per distinct scope set, built on first use and kept.</summary>
+public sealed class SchemaCatalogue(IServiceProvider services, IEnumerable<IRootFields> features)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ISchema>> schemas = new(StringComparer.Ordinal);
+
+    public ISchema For(IReadOnlySet<string> scopes)
+    {
+        var key = string.Join(' ', scopes.Order(StringComparer.Ordinal));
+        return schemas.GetOrAdd(key, _ => new Lazy<ISchema>(() =>
+        {
+            var schema = new PartnerGraphSchema(services, features, scopes);
+            schema.Initialize();
+            return schema;
+        })).Value;
+    }
+
+    public ISchema Everything => For(PartnerGraphSchema.Everything);
 }

@@ -27,3 +27,14 @@ internal sealed class OrganisationProvinceConfiguration : IEntityTypeConfigurati
         builder.HasOne<Province>().WithMany().HasForeignKey(p => p.ProvinceCode);
     }
 }
+
+internal sealed class PartnerClientConfiguration : IEntityTypeConfiguration<PartnerClient>
+{
+    public void Configure(EntityTypeBuilder<PartnerClient> builder)
+    {
+        builder.HasKey(c => c.ClientId);
+        builder.Property(c => c.ClientId).HasMaxLength(100);
+        builder.Property(c => c.OrganisationId).HasMaxLength(64);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

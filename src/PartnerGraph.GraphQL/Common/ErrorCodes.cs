@@ -23,5 +23,13 @@ public static class ErrorCodes
     public const string UnknownProgramme = "UNKNOWN_PROGRAMME";
     public const string InvalidPeriod = "INVALID_PERIOD";
     public const string InvalidGroupBy = "INVALID_GROUP_BY";
-    public const string OrganisationRequired = "ORGANISATION_REQUIRED";
+    public const string AgreementRequired = "AGREEMENT_REQUIRED";
+    public const string AgreementExpired = "AGREEMENT_EXPIRED";
+    public const string GranularityNotAllowed = "GRANULARITY_NOT_ALLOWED";
+
+    public const string MaxDepthExceeded = "MAX_DEPTH_EXCEEDED";
+    public const string MaxCostExceeded = "MAX_COST_EXCEEDED";
+    public const string MaxAliasesExceeded = "MAX_ALIASES_EXCEEDED";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string Timeout = "TIMEOUT";
 }

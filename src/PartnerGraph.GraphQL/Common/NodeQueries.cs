@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Domain.Sharing;
 using PartnerGraph.GraphQL.Coverage;
 using PartnerGraph.GraphQL.Organisations;
 using PartnerGraph.GraphQL.Referrals;
@@ -18,22 +19,32 @@ public sealed class NodeQueries : IRootFields
             .ResolveAsync(async c =>
             {
                 var id = c.GetArgument<string>("id");
+                var decoded = GlobalId.TryDecode(id)
+                    ?? throw new UserError(ErrorCodes.InvalidId, $"'{GlobalId.Truncate(id)}' is not an id this API gave out. Use the id field of an object.");
+
+                // A type outside the caller's schema has no objects the caller may see.
+                if (c.Schema.AllTypes[decoded.TypeName] is null)
+                {
+                    return null;
+                }
+
                 var request = c.Request();
-                switch (GlobalId.TryDecode(id)?.TypeName)
+                switch (decoded.TypeName)
                 {
                     case ReferralType.TypeName:
+                        await c.RequireAgreementAsync(SharedDatasets.Referrals);
                         return await request.Referrals().Load(GlobalId.DecodeLong(id, ReferralType.TypeName)).GetResultAsync(c.CancellationToken);
                     case OrganisationType.TypeName:
-                        return await request.Organisations().Load(GlobalId.TryDecode(id)!.Value.Key).GetResultAsync(c.CancellationToken);
+                        return await request.Organisations().Load(decoded.Key).GetResultAsync(c.CancellationToken);
                     case ProgrammeType.TypeName:
-                        var code = GlobalId.TryDecode(id)!.Value.Key;
+                        await c.RequireAgreementAsync(SharedDatasets.Coverage);
                         await using (var db = await c.OpenDatabaseAsync())
                         {
-                            return await db.Programmes.FirstOrDefaultAsync(p => p.Code == code, c.CancellationToken);
+                            return await db.Programmes.FirstOrDefaultAsync(p => p.Code == decoded.Key, c.CancellationToken);
                         }
 
                     default:
-                        throw new UserError(ErrorCodes.InvalidId, $"'{GlobalId.Truncate(id)}' is not an id this API gave out. Use the id field of an object.");
+                        return null;
                 }
             });
 }

@@ -2,20 +2,40 @@ using System.Collections.Concurrent;
 using GraphQL;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
+using PartnerGraph.Domain.Sharing;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Common;
 
 /// <summary>
-/// What one GraphQL request carries besides its document: who is asking, and the batch loaders of this request.
-/// It is the execution's user context.
+/// What one GraphQL request carries besides its document: who is asking, the caller's sharing agreements, and the
+/// batch loaders of this request. It is the execution's user context.
 /// </summary>
-public sealed class RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases) : Dictionary<string, object?>
+public sealed class RequestContext : Dictionary<string, object?>
 {
     private readonly ConcurrentDictionary<string, object> loaders = new();
+    private readonly Lazy<Task<IReadOnlyList<SharingAgreement>>> agreements;
 
-    public Caller Caller { get; } = caller;
+    public RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock)
+    {
+        Caller = caller;
+        Databases = databases;
+        Clock = clock;
+        agreements = new(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync().ConfigureAwait(false);
+            return await db.SharingAgreements.Where(a => a.OrganisationId == caller.OrganisationId).ToListAsync().ConfigureAwait(false);
+        });
+    }
 
-    public IDbContextFactory<PartnerGraphDbContext> Databases { get; } = databases;
+    public Caller Caller { get; }
+
+    public IDbContextFactory<PartnerGraphDbContext> Databases { get; }
+
+    public TimeProvider Clock { get; }
+
+    /// <summary>The caller's organisation's agreements, read once per request.</summary>
+    public Task<IReadOnlyList<SharingAgreement>> AgreementsAsync() => agreements.Value;
 
     /// <summary>The request's loader of that name, made on first use.</summary>
     public BatchLoader<TKey, TValue> Loader<TKey, TValue>(string name, Func<PartnerGraphDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)

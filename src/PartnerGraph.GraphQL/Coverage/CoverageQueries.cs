@@ -2,7 +2,9 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Domain.Programmes;
+using PartnerGraph.Domain.Sharing;
 using PartnerGraph.GraphQL.Common;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Coverage;
 
@@ -23,13 +25,19 @@ public sealed class CoverageQueries : IRootFields
         root.Field<NonNullGraphType<ConnectionType<ProgrammeType, Programme>>, Page<Programme>>("programmes")
             .Description("The prevention and protection programmes, by code.")
             .PageArguments(backward: false)
-            .ResolveAsync(async c => await c.PageAsync(db => db.Programmes, p => p.Code));
+            .RequireScopes(Scopes.CoverageRead)
+            .ResolveAsync(async c =>
+            {
+                await c.RequireAgreementAsync(SharedDatasets.Coverage);
+                return await c.PageAsync(db => db.Programmes, p => p.Code);
+            });
 
         root.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CoverageCellType>>>, IReadOnlyList<CoverageCell>>("programmeCoverage")
             .Description("Approved coverage of a programme, summed by the dimensions asked for; reports not yet approved are left out.")
             .Argument<NonNullGraphType<StringGraphType>>("programmeCode")
             .Argument<PeriodInputType>("period", "Quarters whose first day lies in the period; every quarter when left out.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<CoverageDimension>>>>>("groupBy", "DISTRICT implies PROVINCE, QUARTER implies YEAR. An empty list gives one total cell.")
+            .RequireScopes(Scopes.CoverageRead)
             .ResolveAsync(async c => await CoverageAsync(c));
     }
 
@@ -42,6 +50,9 @@ public sealed class CoverageQueries : IRootFields
         var byProvince = byDistrict || groupBy.Contains(CoverageDimension.Province);
         var byQuarter = groupBy.Contains(CoverageDimension.Quarter);
         var byYear = byQuarter || groupBy.Contains(CoverageDimension.Year);
+        var agreement = await c.RequireAgreementAsync(SharedDatasets.Coverage);
+        agreement.Require(byDistrict ? GeographicLevel.District : byProvince ? GeographicLevel.Province : GeographicLevel.National, byDistrict ? "grouping by DISTRICT" : "grouping by PROVINCE");
+        var provinces = agreement.Provinces;
 
         await using var db = await c.OpenDatabaseAsync();
         if (!await db.Programmes.AnyAsync(p => p.Code == code, c.CancellationToken))
@@ -52,6 +63,7 @@ public sealed class CoverageQueries : IRootFields
         var rows = await db.CoverageReports
             .Where(r => r.ProgrammeCode == code && r.Status == CoverageReportStatus.Approved)
             .Where(r => (r.Year * 10) + r.Quarter >= first && (r.Year * 10) + r.Quarter <= last)
+            .Where(r => provinces == null || provinces.Contains(r.ProvinceCode))
             .GroupBy(r => new
             {
                 Province = byProvince ? r.ProvinceCode : null,

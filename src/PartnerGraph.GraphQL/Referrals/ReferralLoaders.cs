@@ -2,16 +2,18 @@ using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.GraphQL.Common;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Referrals;
 
 public static class ReferralLoaders
 {
     /// <summary>Only the referrals the caller's organisation sent or received; others do not exist for it.</summary>
-    public static IQueryable<Referral> VisibleReferrals(this PartnerGraphDbContext db, Caller caller) =>
-        caller.OrganisationId is { } org
-            ? db.Referrals.Where(r => r.FromOrganisationId == org || r.ToOrganisationId == org)
-            : db.Referrals;
+    public static IQueryable<Referral> VisibleReferrals(this PartnerGraphDbContext db, Caller caller)
+    {
+        var org = caller.OrganisationId;
+        return db.Referrals.Where(r => r.FromOrganisationId == org || r.ToOrganisationId == org);
+    }
 
     public static BatchLoader<long, Referral?> Referrals(this RequestContext request) =>
         request.Loader<long, Referral?>("referrals", async (db, ids, ct) =>

@@ -3,7 +3,9 @@ using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Domain.Referrals;
+using PartnerGraph.Domain.Sharing;
 using PartnerGraph.GraphQL.Common;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Referrals;
 
@@ -16,21 +18,24 @@ public sealed class ReferralQueries : IRootFields
         root.Field<ReferralType, IDataLoaderResult<Referral?>>("referral")
             .Description("A referral the caller's organisation sent or received; null for any other id.")
             .Argument<NonNullGraphType<IdGraphType>>("id")
-            .Resolve(c => c.Request().Referrals().Load(GlobalId.DecodeLong(c.GetArgument<string>("id"), ReferralType.TypeName)));
+            .RequireScopes(Scopes.ReferralsRead)
+            .ResolveAsync(async c =>
+            {
+                var id = GlobalId.DecodeLong(c.GetArgument<string>("id"), ReferralType.TypeName);
+                await c.RequireAgreementAsync(SharedDatasets.Referrals);
+                return c.Request().Referrals().Load(id);
+            });
 
         root.Field<NonNullGraphType<ConnectionType<ReferralType, Referral>>, Page<Referral>>("referrals")
             .Description("The referrals the caller's organisation sent or received, oldest first.")
             .Argument<ReferralFilterInputType>("filter")
             .PageArguments()
+            .RequireScopes(Scopes.ReferralsRead)
             .ResolveAsync(async c =>
             {
+                await c.RequireAgreementAsync(SharedDatasets.Referrals);
                 var filter = c.GetArgument<ReferralFilter?>("filter") ?? new ReferralFilter();
                 var caller = c.Request().Caller;
-                if (filter.Direction is not null && caller.OrganisationId is null)
-                {
-                    throw new UserError(ErrorCodes.OrganisationRequired, "direction is relative to the caller's organisation, and this caller has none. Filter by organisation instead.");
-                }
-
                 if (filter.Organisation is not null)
                 {
                     await using var db = await c.OpenDatabaseAsync();
@@ -44,7 +49,7 @@ public sealed class ReferralQueries : IRootFields
             });
     }
 
-    private static IQueryable<Referral> Apply(IQueryable<Referral> referrals, ReferralFilter filter, string? self)
+    private static IQueryable<Referral> Apply(IQueryable<Referral> referrals, ReferralFilter filter, string self)
     {
         if (filter.Status is { Count: > 0 } statuses)
         {

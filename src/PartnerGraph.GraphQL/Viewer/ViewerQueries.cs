@@ -3,6 +3,7 @@ using GraphQL.Types;
 using PartnerGraph.Domain.Organisations;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.Organisations;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Viewer;
 
@@ -12,10 +13,11 @@ public sealed class ViewerType : ObjectGraphType<Caller>
     {
         Name = "Viewer";
         Description = "Who the request's credentials say the caller is, and what it may see.";
-        Field<OrganisationType, IDataLoaderResult<Organisation?>?>("organisation")
-            .Description("The caller's organisation; null only on the open development API.")
-            .Resolve(c => c.Source.OrganisationId is { } id ? c.Request().Organisations().Load(id) : null);
-        Field(v => v.ClientId, nullable: true).Description("The OAuth client the token was issued to.");
+        Field<NonNullGraphType<OrganisationType>, IDataLoaderResult<Organisation?>>("organisation")
+            .Description("The organisation the token speaks for.")
+            .Resolve(c => c.Request().Organisations().Load(c.Source.OrganisationId));
+        Field(v => v.ClientId).Description("The OAuth client the token was issued to.");
+        Field(v => v.PersonId, nullable: true).Description("The person signed in, for tokens issued to people.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>, IEnumerable<string>>("scopes")
             .Description("The scopes granted, which decide the fields this caller's schema holds.")
             .Resolve(c => c.Source.Scopes.Order(StringComparer.Ordinal));

@@ -1,37 +1,22 @@
-using System.Text;
-using GraphQL.Types;
-using Microsoft.EntityFrameworkCore;
-using PartnerGraph.Data;
-using PartnerGraph.GraphQL;
-using PartnerGraph.Server.Hosting;
-
 namespace PartnerGraph.Server.CommandLine;
 
 /// <summary>
-/// The program's command line: `PartnerGraph.Server VERB [options]` runs one task against the configured database
-/// and exits; with no verb it serves. Host options (--urls, --environment, --ConnectionStrings:PartnerGraph ...)
-/// pass through to the host either way.
+/// The program's command line: `PartnerGraph.Server COMMAND [options]` runs one task against the configured
+/// database and exits; with no command it serves. A command's own options are the ones it declares; every other
+/// argument (--urls, --environment, --ConnectionStrings:PartnerGraph ...) passes through to the host.
 /// </summary>
 public sealed class Verb
 {
-    private static readonly Dictionary<string, (string Usage, Func<WebApplication, Verb, Task<int>> Run)> Verbs = new(StringComparer.Ordinal)
-    {
-        ["migrate"] = ("migrate                      apply migrations and load the reference geography", MigrateAsync),
-        ["seed-demo"] = ("seed-demo                    migrate, then load the synthetic demo data (once)", SeedDemoAsync),
-        ["export-schema"] = ("export-schema [--output F]   write the schema in SDL (default schema/schema.graphql)", ExportSchemaAsync),
-    };
-
+    private readonly Command command;
     private readonly Dictionary<string, string> options;
 
-    private Verb(string name, Dictionary<string, string> options)
+    private Verb(Command command, Dictionary<string, string> options)
     {
-        Name = name;
+        this.command = command;
         this.options = options;
     }
 
-    public string Name { get; }
-
-    /// <summary>Splits the verb and its own options from the host's arguments.</summary>
+    /// <summary>Splits the command and its own options from the host's arguments; a word that is no command is kept for the error.</summary>
     public static (Verb? Verb, string[] HostArgs) Split(string[] args)
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
@@ -39,13 +24,19 @@ public sealed class Verb
             return (null, args);
         }
 
+        var words = args.Length > 1 && !args[1].StartsWith('-') ? 2 : 1;
+        var name = string.Join(' ', args.Take(words));
+        var command = Commands.All.FirstOrDefault(c => c.Name == name) ?? Commands.All.FirstOrDefault(c => c.Name == args[0]) ?? Commands.Unknown(name);
+        words = command.Name.Count(ch => ch == ' ') + 1;
+
         var own = new Dictionary<string, string>(StringComparer.Ordinal);
         var host = new List<string>();
-        for (var i = 1; i < args.Length; i++)
+        for (var i = words; i < args.Length; i++)
         {
-            if (args[i] == "--output" && i + 1 < args.Length)
+            var option = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
+            if (option is not null && command.Options.Contains(option) && i + 1 < args.Length)
             {
-                own["output"] = args[++i];
+                own[option] = args[++i];
             }
             else
             {
@@ -53,61 +44,38 @@ public sealed class Verb
             }
         }
 
-        return (new Verb(args[0], own), host.ToArray());
+        return (new Verb(command, own), host.ToArray());
     }
 
     public async Task<int> RunAsync(WebApplication app)
     {
-        if (!Verbs.TryGetValue(Name, out var verb))
+        try
         {
-            await Console.Error.WriteLineAsync($"Unknown command '{Name}'. Commands:\n{Usage()}");
-            return 2;
+            return await command.Run(app, new CommandOptions(options));
         }
-
-        return await verb.Run(app, this);
-    }
-
-    public static string Usage() => string.Join('\n', Verbs.Values.Select(v => "  " + v.Usage));
-
-    private static async Task<int> MigrateAsync(WebApplication app, Verb verb)
-    {
-        await using var db = await OpenAsync(app);
-        await DatabaseInitializer.MigrateAsync(db);
-        Console.WriteLine("Database is up to date, reference geography loaded.");
-        return 0;
-    }
-
-    private static async Task<int> SeedDemoAsync(WebApplication app, Verb verb)
-    {
-        await using var db = await OpenAsync(app);
-        await DatabaseInitializer.MigrateAsync(db);
-        await DemoSeeding.SeedAsync(db, DemoSeeding.Options(app.Configuration), Console.Out);
-        return 0;
-    }
-
-    private static async Task<int> ExportSchemaAsync(WebApplication app, Verb verb)
-    {
-        var path = verb.options.TryGetValue("output", out var output) ? Path.GetFullPath(output) : Path.Combine(CheckoutRoot(), "schema", "schema.graphql");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllTextAsync(path, SchemaExport.Print(app.Services.GetRequiredService<ISchema>()), new UTF8Encoding(false));
-        Console.WriteLine($"Schema written to {path}");
-        return 0;
-    }
-
-    /// <summary>The checkout holding this program (dotnet run starts it in the project folder), else the current folder.</summary>
-    private static string CheckoutRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        catch (CommandLineException e)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "PartnerGraph.sln")))
-            {
-                return dir.FullName;
-            }
+            await Console.Error.WriteLineAsync(e.Message);
+            return e.ExitCode;
         }
-
-        return Directory.GetCurrentDirectory();
     }
+}
 
-    private static Task<PartnerGraphDbContext> OpenAsync(WebApplication app) =>
-        app.Services.GetRequiredService<IDbContextFactory<PartnerGraphDbContext>>().CreateDbContextAsync();
+/// <summary>A command's options by name.</summary>
+public sealed class CommandOptions(Dictionary<string, string> values)
+{
+    public string? Optional(string name) => values.GetValueOrDefault(name);
+
+    public string Required(string name) =>
+        values.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value : throw new CommandLineException($"--{name} is required.", 2);
+
+    /// <summary>A space- or comma-separated list.</summary>
+    public IReadOnlyList<string> List(string name) =>
+        (Optional(name) ?? "").Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>A command that cannot run as given: the message says what to do; exit code 2 for usage, 1 for refusals.</summary>
+public sealed class CommandLineException(string message, int exitCode = 1) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
 }

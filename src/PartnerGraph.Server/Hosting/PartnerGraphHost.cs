@@ -2,9 +2,11 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
 using PartnerGraph.Data;
 using PartnerGraph.GraphQL;
 using PartnerGraph.GraphQL.Transport.Http;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.Server.Hosting;
 
@@ -14,6 +16,7 @@ public static class PartnerGraphHost
     public static WebApplicationBuilder AddPartnerGraph(this WebApplicationBuilder builder)
     {
         builder.Services.AddPartnerGraphData(builder.Configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddPartnerGraphIdentity(builder.Configuration, builder.Environment);
         builder.Services.AddPartnerGraphSchema();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: ["ready"]);
         return builder;
@@ -21,6 +24,8 @@ public static class PartnerGraphHost
 
     public static WebApplication MapPartnerGraph(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.MapPartnerGraphIdentity();
         app.MapGraphQLHttp("/graphql");
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponses.WriteAsync });
@@ -28,15 +33,35 @@ public static class PartnerGraphHost
         return app;
     }
 
-    /// <summary>Migrations, the reference geography, and in Development the synthetic demo data.</summary>
+    /// <summary>
+    /// Migrations and the reference geography; in Development the synthetic demo data and demo clients, elsewhere a
+    /// refusal to start while any demo credential would work.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         var factory = app.Services.GetRequiredService<IDbContextFactory<PartnerGraphDbContext>>();
-        await using var db = await factory.CreateDbContextAsync();
-        await DatabaseInitializer.MigrateAsync(db);
-        if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", false))
+        await using (var db = await factory.CreateDbContextAsync())
         {
-            await DemoSeeding.SeedAsync(db, DemoSeeding.Options(app.Configuration), Console.Out);
+            await DatabaseInitializer.MigrateAsync(db);
+            if (app.Environment.IsDevelopment() && app.Configuration.GetValue("Demo:Seed", false))
+            {
+                await DemoSeeding.SeedAsync(db, DemoSeeding.Options(app.Configuration), Console.Out);
+            }
+        }
+
+        if (!app.Environment.IsDevelopment())
+        {
+            await DemoClients.RefuseOutsideDevelopmentAsync(app.Services);
+        }
+        else if (app.Configuration.GetValue("Demo:Seed", false))
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var clients = await DemoClients.EnsureAsync(scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>(), scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>());
+            Console.WriteLine("Demo clients (Development only; refused anywhere else):");
+            foreach (var client in clients)
+            {
+                Console.WriteLine($"  {client.Bundle,-28} client_id={client.ClientId}  client_secret={client.Secret}  org={client.OrganisationId}");
+            }
         }
     }
 
@@ -45,7 +70,8 @@ public static class PartnerGraphHost
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var url in addresses)
         {
-            Console.WriteLine($"PartnerGraph ({app.Environment.EnvironmentName}) is serving GraphQL at {url.TrimEnd('/')}/graphql");
+            var root = url.TrimEnd('/');
+            Console.WriteLine($"PartnerGraph ({app.Environment.EnvironmentName}) is serving GraphQL at {root}/graphql; tokens at POST {root}/connect/token");
         }
     }
 }

@@ -11,7 +11,8 @@ public sealed class GraphQLHttpAuditTests
     public async Task Every_graphql_http_audit_passes()
     {
         await using var server = await ServerProcess.StartAsync();
-        var results = await Node.RunAsync("audit.mjs", new Uri(server.Url, "/graphql").ToString());
+        var environment = new Dictionary<string, string> { ["PARTNERGRAPH_TOKEN"] = await server.TokenAsync() };
+        var results = await Node.RunAsync("audit.mjs", environment, new Uri(server.Url, "/graphql").ToString());
 
         var audits = JsonNode.Parse(results)!.AsArray();
         Assert.True(audits.Count > 50, $"expected the full audit suite, got {audits.Count} audits");
@@ -28,7 +29,7 @@ public static class Node
 {
     public static string Folder => RepositoryRoot.File("tests", "audit");
 
-    public static async Task<string> RunAsync(string script, params string[] args)
+    public static async Task<string> RunAsync(string script, IDictionary<string, string> environment, params string[] args)
     {
         Assert.True(Directory.Exists(Path.Combine(Folder, "node_modules")), "tests/audit/node_modules is missing: run `npm ci` in tests/audit (test.sh does).");
         var info = new ProcessStartInfo("node") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -36,6 +37,11 @@ public static class Node
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         using var process = Process.Start(info)!;

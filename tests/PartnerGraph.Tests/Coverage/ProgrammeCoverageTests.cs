@@ -1,22 +1,12 @@
 using Microsoft.EntityFrameworkCore;
-using PartnerGraph.Data;
 using PartnerGraph.Domain.Programmes;
 using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Coverage;
 
-public sealed class ProgrammeCoverageTests(ProgrammeCoverageTests.Server server) : IClassFixture<ProgrammeCoverageTests.Server>
+public sealed class ProgrammeCoverageTests(AppFixture server) : IClassFixture<AppFixture>
 {
-    public sealed class Server : IAsyncLifetime
-    {
-        public PartnerGraphApp App { get; private set; } = null!;
-
-        public async Task InitializeAsync() => App = await PartnerGraphApp.StartAsync();
-
-        public async Task DisposeAsync() => await App.DisposeAsync();
-    }
-
-    private GraphQLClient Client => server.App.GraphQL();
+    private GraphQLClient Client => server.Client;
 
     [Fact]
     public async Task Programmes_match_their_snapshot()
@@ -41,7 +31,7 @@ public sealed class ProgrammeCoverageTests(ProgrammeCoverageTests.Server server)
         var response = (await Client.PostAsync("{ programmeCoverage(programmeCode: \"PREVENTION-SCHOOL\", groupBy: []) { reports schoolsReached { reached target } } }")).AssertNoErrors();
         var cell = response.Data!["programmeCoverage"]![0]!;
 
-        await using var db = await OpenDatabaseAsync();
+        await using var db = await server.App.OpenDatabaseAsync();
         var reports = db.CoverageReports.Where(r => r.ProgrammeCode == "PREVENTION-SCHOOL");
         var approved = reports.Where(r => r.Status == CoverageReportStatus.Approved);
         Assert.True(await reports.CountAsync() > await approved.CountAsync(), "the demo data should hold reports that are not approved");
@@ -84,11 +74,5 @@ public sealed class ProgrammeCoverageTests(ProgrammeCoverageTests.Server server)
         var response = await Client.PostAsync("{ programmeCoverage(programmeCode: \"PREVENTION-SCHOOL\", period: { from: \"2025-13-01\", to: \"2025-12-31\" }, groupBy: [YEAR]) { year } }");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.Status);
         Assert.NotNull(response.FirstErrorCode);
-    }
-
-    private async Task<PartnerGraphDbContext> OpenDatabaseAsync()
-    {
-        var factory = (IDbContextFactory<PartnerGraphDbContext>)server.App.Services.GetService(typeof(IDbContextFactory<PartnerGraphDbContext>))!;
-        return await factory.CreateDbContextAsync();
     }
 }

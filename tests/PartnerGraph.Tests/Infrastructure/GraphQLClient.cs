@@ -24,9 +24,12 @@ public sealed record GraphQLResponse(HttpStatusCode Status, string? ContentType,
     }
 }
 
-public sealed class GraphQLClient(HttpClient http)
+/// <summary>Sends GraphQL requests as a partner system does, with its bearer token (none when token is null).</summary>
+public sealed class GraphQLClient(HttpClient http, string? token)
 {
     public HttpClient Http { get; } = http;
+
+    public string? Token { get; } = token;
 
     public Task<GraphQLResponse> PostAsync(string query, object? variables = null, string accept = "application/graphql-response+json", string? operationName = null) =>
         SendAsync(WithAccept(new HttpRequestMessage(HttpMethod.Post, "/graphql")
@@ -57,6 +60,11 @@ public sealed class GraphQLClient(HttpClient http)
 
     public async Task<GraphQLResponse> SendAsync(HttpRequestMessage request)
     {
+        if (Token is not null && request.Headers.Authorization is null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+
         var response = await Http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var body = text.Length == 0 ? new JsonObject() : JsonNode.Parse(text) ?? new JsonObject();

@@ -42,11 +42,11 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null)
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
-        var database = await TestDatabase.CopyAsync();
+        database ??= await TestDatabase.CopyAsync();
         var (process, output) = Launch(["--urls", url.ToString()], new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__PartnerGraph"] = TestDatabase.ConnectionString(database),
@@ -57,10 +57,22 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Runs one command-line verb to its end.</summary>
-    public static async Task<(int ExitCode, string Output)> RunVerbAsync(string[] args, IDictionary<string, string>? environment = null)
+    /// <summary>A client credentials token from the started server.</summary>
+    public async Task<string> TokenAsync(string clientId = TestDatabase.AllScopesClient, string secret = TestDatabase.AllScopesSecret)
     {
-        var database = await TestDatabase.CopyAsync();
+        using var http = new HttpClient();
+        var response = await http.PostAsync(new Uri(Url, "/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
+        }));
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        return body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"No token: {body}");
+    }
+
+    /// <summary>Runs one command-line verb to its end.</summary>
+    public static async Task<(int ExitCode, string Output)> RunVerbAsync(string[] args, IDictionary<string, string>? environment = null, string? database = null)
+    {
+        database ??= await TestDatabase.CopyAsync();
         var (process, output) = Launch(args, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__PartnerGraph"] = TestDatabase.ConnectionString(database),

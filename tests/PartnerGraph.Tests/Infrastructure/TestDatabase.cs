@@ -1,17 +1,23 @@
 using Microsoft.Data.Sqlite;
-using PartnerGraph.Data;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerGraph.Data.Demo;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.Tests.Infrastructure;
 
 /// <summary>
-/// A real SQLite file per test host: migrated, geography loaded and demo data seeded once into a template,
-/// then copied, so every host starts from the same deterministic data and none sees another's writes.
+/// A real SQLite file per test host. The template is made once by the real server starting in Development on an
+/// empty file (migrations, geography, demo data, demo clients), plus one test client holding every scope; each
+/// host then gets its own copy, so every test starts from the same deterministic data and none sees another's writes.
 /// </summary>
 public static class TestDatabase
 {
     /// <summary>Smaller than the default demo so the suite stays fast; deterministic like it.</summary>
     public static readonly DemoDataOptions Demo = new() { CaseRecords = 6_000, Referrals = 600 };
+
+    /// <summary>A test client of ATD with every scope (ATD's agreement covers every dataset at district level).</summary>
+    public const string AllScopesClient = "test-all-scopes";
+    public const string AllScopesSecret = "test-secret-all-scopes";
 
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
 
@@ -31,12 +37,19 @@ public static class TestDatabase
     private static async Task<string> CreateTemplateAsync()
     {
         var path = Path.Combine(Folder, "template.db");
-        await using (var db = new PartnerGraphDbContext(DataServiceCollectionExtensions.CreateOptions(DatabaseProvider.Sqlite, ConnectionString(path))))
+        await using (var app = new PartnerGraphApp(path, "Development", seed: true))
         {
-            await DatabaseInitializer.MigrateAsync(db);
-            await DemoData.SeedAsync(db, Demo);
-            // One file, no WAL beside it, so that a plain copy is the whole database.
-            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, "PRAGMA journal_mode=DELETE;");
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync("atd", AllScopesClient, Scopes.All.ToList(), AllScopesSecret);
+        }
+
+        // One file, no WAL beside it, so that a plain copy is the whole database.
+        await using (var connection = new SqliteConnection(ConnectionString(path)))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=DELETE;";
+            await command.ExecuteNonQueryAsync();
         }
 
         return path;

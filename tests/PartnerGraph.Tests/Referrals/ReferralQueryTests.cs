@@ -1,23 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using PartnerGraph.Data;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Referrals;
 
-public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClassFixture<ReferralQueryTests.Server>
+public sealed class ReferralQueryTests(AppFixture server) : IClassFixture<AppFixture>
 {
-    public sealed class Server : IAsyncLifetime
-    {
-        public PartnerGraphApp App { get; private set; } = null!;
-
-        public async Task InitializeAsync() => App = await PartnerGraphApp.StartAsync();
-
-        public async Task DisposeAsync() => await App.DisposeAsync();
-    }
-
     private const string PageOfReferrals = """
         query Page($first: Int, $after: String, $filter: ReferralFilter) {
           referrals(first: $first, after: $after, filter: $filter) {
@@ -37,7 +27,7 @@ public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClas
         }
         """;
 
-    private GraphQLClient Client => server.App.GraphQL();
+    private GraphQLClient Client => server.Client;
 
     [Fact]
     public async Task First_page_of_referrals_matches_its_snapshot()
@@ -53,13 +43,17 @@ public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClas
         server.App.Commands.Reset();
         var response = await Client.PostAsync(
             "{ referrals(first: 50) { nodes { reference fromOrganisation { slug provinces { code } } toOrganisation { slug } history { status changedBy { slug nameEn } } } } }");
-        var commands = server.App.Commands.Count;
+        var data = server.App.Commands.DataCount;
+        var all = server.App.Commands.Count;
 
         response.AssertNoErrors();
         var nodes = response.Data!["referrals"]!["nodes"]!.AsArray();
         Assert.Equal(50, nodes.Count);
         Assert.All(nodes, n => Assert.NotEmpty(n!["history"]!.AsArray()));
-        Assert.InRange(commands, 1, 4);
+        Assert.InRange(data, 1, 4);
+
+        // Besides the page: the caller's agreements and the access log entry (the client's status is cached).
+        Assert.InRange(all, data, data + 2);
     }
 
     [Fact]
@@ -78,7 +72,8 @@ public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClas
         }
         while (after is not null);
 
-        Assert.Equal(TestDatabase.Demo.Referrals, total);
+        await using var db = await server.App.OpenDatabaseAsync();
+        Assert.Equal(await db.Referrals.CountAsync(r => r.FromOrganisationId == "atd" || r.ToOrganisationId == "atd"), total);
         Assert.Equal(total, seen.Count);
         Assert.Equal(total, seen.Distinct().Count());
     }
@@ -105,8 +100,9 @@ public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClas
             "query($since: DateTime) { referrals(first: 100, filter: { status: [ACCEPTED, IN_SERVICE], kind: TRANSNATIONAL, updatedSince: $since }) { totalCount nodes { status kind destinationCountry updatedAt } } }",
             new { since })).AssertNoErrors();
 
-        await using var db = await OpenDatabaseAsync();
-        var expected = await db.Referrals.CountAsync(r => (r.Status == ReferralStatus.Accepted || r.Status == ReferralStatus.InService) && r.Kind == ReferralKind.Transnational && r.UpdatedAt >= since);
+        await using var db = await server.App.OpenDatabaseAsync();
+        var expected = await db.Referrals.CountAsync(r => (r.FromOrganisationId == "atd" || r.ToOrganisationId == "atd")
+            && (r.Status == ReferralStatus.Accepted || r.Status == ReferralStatus.InService) && r.Kind == ReferralKind.Transnational && r.UpdatedAt >= since);
         var connection = response.Data!["referrals"]!;
         Assert.Equal(expected, connection["totalCount"]!.GetValue<int>());
         Assert.All(connection["nodes"]!.AsArray(), n =>
@@ -119,15 +115,29 @@ public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClas
     }
 
     [Fact]
-    public async Task Organisation_filter_returns_referrals_exchanged_with_it()
+    public async Task Organisation_filter_returns_the_referrals_exchanged_with_it()
     {
-        var response = (await Client.PostAsync("{ referrals(first: 100, filter: { organisation: \"atd\" }) { totalCount nodes { fromOrganisation { slug } toOrganisation { slug } } } }")).AssertNoErrors();
-        await using var db = await OpenDatabaseAsync();
-        var expected = await db.Referrals.CountAsync(r => r.FromOrganisationId == "atd" || r.ToOrganisationId == "atd");
+        var response = (await Client.PostAsync("{ referrals(first: 100, filter: { organisation: \"wvft\" }) { totalCount nodes { fromOrganisation { slug } toOrganisation { slug } } } }")).AssertNoErrors();
+        await using var db = await server.App.OpenDatabaseAsync();
+        var expected = await db.Referrals.CountAsync(r => (r.FromOrganisationId == "atd" && r.ToOrganisationId == "wvft") || (r.FromOrganisationId == "wvft" && r.ToOrganisationId == "atd"));
         Assert.True(expected > 0);
         Assert.Equal(expected, response.Data!["referrals"]!["totalCount"]!.GetValue<int>());
         Assert.All(response.Data!["referrals"]!["nodes"]!.AsArray(), n =>
-            Assert.Contains("atd", new[] { n!["fromOrganisation"]!["slug"]!.GetValue<string>(), n["toOrganisation"]!["slug"]!.GetValue<string>() }));
+            Assert.Equal(["atd", "wvft"], new[] { n!["fromOrganisation"]!["slug"]!.GetValue<string>(), n["toOrganisation"]!["slug"]!.GetValue<string>() }.Order(StringComparer.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("SENT")]
+    [InlineData("RECEIVED")]
+    public async Task Direction_filter_is_relative_to_the_callers_organisation(string direction)
+    {
+        var response = (await Client.PostAsync($"{{ referrals(first: 100, filter: {{ direction: {direction} }}) {{ totalCount nodes {{ fromOrganisation {{ slug }} toOrganisation {{ slug }} }} }} }}")).AssertNoErrors();
+        await using var db = await server.App.OpenDatabaseAsync();
+        var expected = direction == "SENT" ? await db.Referrals.CountAsync(r => r.FromOrganisationId == "atd") : await db.Referrals.CountAsync(r => r.ToOrganisationId == "atd");
+        Assert.True(expected > 0);
+        Assert.Equal(expected, response.Data!["referrals"]!["totalCount"]!.GetValue<int>());
+        var side = direction == "SENT" ? "fromOrganisation" : "toOrganisation";
+        Assert.All(response.Data!["referrals"]!["nodes"]!.AsArray(), n => Assert.Equal("atd", n![side]!["slug"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -157,7 +167,6 @@ public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClas
     [InlineData("{ referrals(first: 5, last: 5) { nodes { id } } }", "INVALID_PAGINATION")]
     [InlineData("{ referrals(first: -1) { nodes { id } } }", "INVALID_PAGINATION")]
     [InlineData("{ referrals(filter: { organisation: \"no-such-org\" }) { nodes { id } } }", "UNKNOWN_ORGANISATION")]
-    [InlineData("{ referrals(filter: { direction: SENT }) { nodes { id } } }", "ORGANISATION_REQUIRED")]
     public async Task Bad_arguments_get_a_clear_error(string query, string code)
     {
         var response = await Client.PostAsync(query);
@@ -175,11 +184,5 @@ public sealed class ReferralQueryTests(ReferralQueryTests.Server server) : IClas
         Assert.Contains(nodes, n => n!["slug"]!.GetValue<string>() == "atd" && n["kind"]!.GetValue<string>() == "GOVERNMENT" && n["provinces"]!.AsArray().Count > 0);
         Assert.Contains(nodes, n => n!["kind"]!.GetValue<string>() == "FOREIGN_GOVERNMENT");
         Assert.Equal(nodes.Select(n => n!["slug"]!.GetValue<string>()).Order(StringComparer.Ordinal), nodes.Select(n => n!["slug"]!.GetValue<string>()));
-    }
-
-    private async Task<PartnerGraphDbContext> OpenDatabaseAsync()
-    {
-        var factory = (IDbContextFactory<PartnerGraphDbContext>)server.App.Services.GetService(typeof(IDbContextFactory<PartnerGraphDbContext>))!;
-        return await factory.CreateDbContextAsync();
     }
 }

@@ -5,18 +5,9 @@ using PartnerGraph.Tests.Infrastructure;
 namespace PartnerGraph.Tests.Transport;
 
 /// <summary>GraphQL over HTTP as the specification asks, and bad input refused with a status and a code.</summary>
-public sealed class HttpTransportTests(HttpTransportTests.Server server) : IClassFixture<HttpTransportTests.Server>
+public sealed class HttpTransportTests(AppFixture server) : IClassFixture<AppFixture>
 {
-    public sealed class Server : IAsyncLifetime
-    {
-        public PartnerGraphApp App { get; private set; } = null!;
-
-        public async Task InitializeAsync() => App = await PartnerGraphApp.StartAsync();
-
-        public async Task DisposeAsync() => await App.DisposeAsync();
-    }
-
-    private GraphQLClient Client => server.App.GraphQL();
+    private GraphQLClient Client => server.Client;
 
     [Fact]
     public async Task Post_answers_graphql_response_json_when_asked()
@@ -191,18 +182,5 @@ public sealed class HttpTransportTests(HttpTransportTests.Server server) : IClas
         }
 
         (await Client.PostAsync("{ provinces { code } }")).AssertNoErrors();
-    }
-}
-
-public sealed class OpenApiOutsideDevelopmentTests
-{
-    [Fact]
-    public async Task Outside_development_a_request_without_credentials_is_refused_with_401()
-    {
-        await using var app = await PartnerGraphApp.StartAsync("Staging");
-        var response = await app.GraphQL().PostAsync("{ provinces { code } }");
-        Assert.Equal(HttpStatusCode.Unauthorized, response.Status);
-        Assert.Equal("UNAUTHENTICATED", response.FirstErrorCode);
-        Assert.Null(response.Body["data"]);
     }
 }

@@ -3,15 +3,20 @@ using GraphQLParser;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Options;
+using PartnerGraph.GraphQL.Common;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
 
 /// <summary>Parsed documents by their text, so a partner's repeated query is parsed once. Bounded: emptied when full.</summary>
 public sealed class DocumentCache(IOptions<GraphQLHttpOptions> options)
 {
+    private const int MaxParserDepth = 128;
     private readonly ConcurrentDictionary<string, GraphQLDocument> documents = new(StringComparer.Ordinal);
 
-    /// <summary>The parsed document, or null when the text does not parse (the executer then reports why).</summary>
+    /// <summary>
+    /// The parsed document, or null when the text has a syntax error (the executer then reports where). A document
+    /// nested deeper than the parser goes is refused here with MAX_DEPTH_EXCEEDED.
+    /// </summary>
     public GraphQLDocument? Parse(string query)
     {
         if (documents.TryGetValue(query, out var document))
@@ -21,7 +26,11 @@ public sealed class DocumentCache(IOptions<GraphQLHttpOptions> options)
 
         try
         {
-            document = Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = 128 });
+            document = Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = MaxParserDepth });
+        }
+        catch (GraphQLMaxDepthExceededException)
+        {
+            throw new BadGraphQLRequestException(400, ErrorCodes.MaxDepthExceeded, $"The document is nested more than {MaxParserDepth} levels deep. Ask for less nesting.");
         }
         catch (GraphQLParserException)
         {

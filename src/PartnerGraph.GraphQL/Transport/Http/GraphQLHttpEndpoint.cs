@@ -1,6 +1,8 @@
-using System.Text.Json;
+using System.Diagnostics;
+using System.Globalization;
 using GraphQL;
-using GraphQL.Types;
+using GraphQL.Execution;
+using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,28 +11,41 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PartnerGraph.Data;
+using PartnerGraph.GraphQL.Audit;
 using PartnerGraph.GraphQL.Common;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
 
 /// <summary>
 /// GraphQL over HTTP (the GraphQL-over-HTTP specification): POST with application/json, GET for queries only,
 /// responses as application/graphql-response+json or application/json with the status codes each asks for.
-/// It knows nothing of referrals or statistics.
+/// Every request, answered or refused, leaves one access log entry. It knows nothing of referrals or statistics.
 /// </summary>
 public sealed class GraphQLHttpEndpoint(
     IDocumentExecuter executer,
-    ISchema schema,
+    SchemaCatalogue schemas,
     IGraphQLTextSerializer serializer,
     GraphQLRequestReader reader,
     DocumentCache documents,
     CallerResolver callers,
+    QueryLimitsRule limits,
+    ClientRateLimiter rateLimiter,
+    AccessLogWriter accessLog,
     IDbContextFactory<PartnerGraphDbContext> databases,
-    IOptions<GraphQLHttpOptions> options)
+    TimeProvider clock,
+    IOptions<GraphQLHttpOptions> options,
+    IOptions<QueryLimitsOptions> limitOptions)
 {
     public async Task HandleAsync(HttpContext http)
     {
+        var started = Stopwatch.GetTimestamp();
+        var at = clock.GetUtcNow().UtcDateTime;
         var mediaType = MediaTypes.Negotiate(http.Request.Headers.Accept);
+        Caller? caller = null;
+        GraphQLRequest? request = null;
+        GraphQLDocument? document = null;
+        AccessRecord? record = null;
         try
         {
             if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsPost(http.Request.Method))
@@ -44,47 +59,82 @@ public sealed class GraphQLHttpEndpoint(
                 throw new BadGraphQLRequestException(406, ErrorCodes.NotAcceptable, $"This endpoint answers {MediaTypes.GraphQLResponse} or {MediaTypes.Json}; the Accept header allows neither.");
             }
 
-            var caller = callers.Resolve(http);
-            if (caller is null)
+            // Authentication comes before any GraphQL work.
+            var resolution = await callers.ResolveAsync(http);
+            if (resolution.Caller is null)
             {
-                http.Response.Headers.WWWAuthenticate = "Bearer";
-                throw new BadGraphQLRequestException(401, ErrorCodes.Unauthenticated, "This request carries no credentials this server accepts.");
+                http.Response.Headers.WWWAuthenticate = resolution.Challenge;
+                throw new BadGraphQLRequestException(401, resolution.ErrorCode!, resolution.Description!);
             }
 
-            var request = HttpMethods.IsGet(http.Request.Method)
+            caller = resolution.Caller;
+            if (!rateLimiter.TryAcquire(caller.ClientId, out var retryAfter))
+            {
+                var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                throw new BadGraphQLRequestException(429, ErrorCodes.RateLimited, $"This client sent too many requests; try again in {seconds} s.");
+            }
+
+            request = HttpMethods.IsGet(http.Request.Method)
                 ? reader.ReadGet(http.Request.Query)
                 : await reader.ReadPostAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
 
-            var document = documents.Parse(request.Query);
-            if (document is not null && HttpMethods.IsGet(http.Request.Method) && OperationOf(document, request.OperationName) is { } operation and not OperationType.Query)
-            {
-                http.Response.Headers.Allow = "POST";
-                throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {operation.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
-            }
+            var result = await ExecuteAsync(http, caller, request, document = documents.Parse(request.Query));
+            record = AccessRecord.Describe(document, request.OperationName, request.Query, result, request.Variables);
+            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
 
-            var result = await executer.ExecuteAsync(new ExecutionOptions
-            {
-                Schema = schema,
-                Query = request.Query,
-                Document = document,
-                OperationName = request.OperationName,
-                Variables = request.Variables,
-                Extensions = request.Extensions,
-                RequestServices = http.RequestServices,
-                User = http.User,
-                UserContext = new RequestContext(caller, databases),
-                CancellationToken = http.RequestAborted,
-            });
-
-            // A request error (parse, validation, variables) has no data: 400 where the client speaks graphql-response+json.
+            // A request error (parse, validation, limits, variables) has no data: 400 where the client speaks graphql-response+json.
             var status = mediaType == MediaTypes.GraphQLResponse && !result.Executed ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
             await WriteAsync(http, status, mediaType, result);
         }
         catch (BadGraphQLRequestException bad)
         {
+            record = AccessRecord.Refused(bad.Code, document, request?.OperationName, request?.Query);
+            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
             var error = new ExecutionError(bad.Message) { Code = bad.Code };
             await WriteAsync(http, bad.StatusCode, mediaType ?? MediaTypes.Json, new ExecutionResult { Errors = [error] });
         }
+        catch (Exception) when (record is null)
+        {
+            // Whatever went wrong (a client gone, a database down), the attempt is on record before the error goes on.
+            record = AccessRecord.Failed(ErrorCodes.InternalError, document, request?.OperationName, request?.Query);
+            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<ExecutionResult> ExecuteAsync(HttpContext http, Caller caller, GraphQLRequest request, GraphQLDocument? document)
+    {
+        if (document is not null && HttpMethods.IsGet(http.Request.Method) && OperationOf(document, request.OperationName) is { } operation and not OperationType.Query)
+        {
+            http.Response.Headers.Allow = "POST";
+            throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {operation.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
+        }
+
+        var schema = schemas.For(caller.Scopes);
+
+        // Measured before validation: the core rules themselves are slow on hostile documents (10,000 aliases).
+        if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
+        {
+            return new ExecutionResult { Errors = [tooMuch] };
+        }
+
+        return await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Schema = schema,
+            Query = request.Query,
+            Document = document,
+            OperationName = request.OperationName,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            RequestServices = http.RequestServices,
+            User = http.User,
+            UserContext = new RequestContext(caller, databases, clock),
+            ValidationRules = DocumentValidator.CoreRules.Append(limits),
+            Timeout = TimeSpan.FromSeconds(limitOptions.Value.ExecutionTimeoutSeconds),
+            TimeoutAction = TimeoutAction.ReturnTimeoutError,
+            CancellationToken = http.RequestAborted,
+        });
     }
 
     /// <summary>The type of the operation that would run, or null when the executer must report the document's problem.</summary>
@@ -110,9 +160,11 @@ public static class GraphQLHttpEndpointExtensions
     public static IServiceCollection AddPartnerGraphHttpTransport(this IServiceCollection services)
     {
         services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpOptions.Section);
+        services.AddOptions<QueryLimitsOptions>().BindConfiguration(QueryLimitsOptions.Section);
+        services.AddSingleton<QueryLimitsRule>();
+        services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<GraphQLRequestReader>();
         services.AddSingleton<DocumentCache>();
-        services.AddSingleton<CallerResolver>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         return services;
     }

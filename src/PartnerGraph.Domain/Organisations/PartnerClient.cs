@@ -1,0 +1,14 @@
+namespace PartnerGraph.Domain.Organisations;
+
+/// <summary>
+/// A partner system's OAuth client: which organisation it speaks for and whether it may still do so.
+/// Its secret and permitted scopes live with the token server's application of the same client id.
+/// </summary>
+public sealed class PartnerClient
+{
+    public required string ClientId { get; init; }
+    public required string OrganisationId { get; init; }
+    public required DateTime CreatedAt { get; init; }
+    public bool Disabled { get; set; }
+    public DateTime? DisabledAt { get; set; }
+}

@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Numerics;
+using GraphQL;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+using Microsoft.Extensions.Options;
+
+namespace PartnerGraph.GraphQL.Common;
+
+/// <summary>Configuration section "GraphQL:Limits": how much one partner's request may ask of the server.</summary>
+public sealed class QueryLimitsOptions
+{
+    public const string Section = "GraphQL:Limits";
+
+    /// <summary>Most fields nested inside one another in the operation, fragments expanded and introspection included.</summary>
+    public int MaxDepth { get; set; } = 12;
+
+    /// <summary>Highest cost of the operation: each field 1, times the page size (first/last, 20 for a connection without them) of every list around it.</summary>
+    public int MaxCost { get; set; } = 5000;
+
+    /// <summary>Most aliased fields in the operation, fragments included: aliases are how one field is asked for many times.</summary>
+    public int MaxAliases { get; set; } = 30;
+
+    /// <summary>Longest an operation may run before it is cancelled and answered with TIMEOUT.</summary>
+    public int ExecutionTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Sustained requests one client may send per minute.</summary>
+    public int RequestsPerMinute { get; set; } = 600;
+
+    /// <summary>Requests one client may send at once before the per-minute rate holds it back.</summary>
+    public int Burst { get; set; } = 60;
+}
+
+/// <summary>
+/// Refuses an operation that is too deep, too costly or uses too many aliases, before anything runs. Only the
+/// operation that will run is measured, with its fragments expanded. The measure stops at the first limit passed,
+/// so its work is bounded by MaxCost and the length of the document, however its fragments multiply.
+/// </summary>
+/// <remarks>
+/// Cost: every field costs 1; a field with a first or last argument multiplies the cost of its sub-selection by
+/// that value (the larger of the two; a page of 0 counts as 1, since its resolver still runs), a connection
+/// (a type named ...Connection) without first or last by 20, any other field by 1. @skip and @include are not
+/// looked at: a skipped field still counts, so a directive cannot hide work from the limits.
+/// </remarks>
+public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IValidationRule
+{
+    /// <summary>The page size assumed for a connection asked for without first or last.</summary>
+    public const int UnpagedConnectionSize = 20;
+
+    /// <inheritdoc/>
+    /// <remarks>Measures before the core rules walk the document, so it works on documents they will refuse too (unknown fields, fragment cycles).</remarks>
+    public ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Operation is { } operation
+            && new OperationMeasure(context.Schema, context.Document, context.Variables ?? Inputs.Empty, options.Value).FirstLimitPassed(operation) is { } error)
+        {
+            context.ReportError(error);
+        }
+
+        return default;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IVariableVisitor?> GetVariableVisitorAsync(ValidationContext context) => default;
+
+    /// <inheritdoc/>
+    public ValueTask<INodeVisitor?> GetPostNodeVisitorAsync(ValidationContext context) => default;
+
+    /// <summary>
+    /// The first limit the operation to run passes, or null. For the HTTP endpoint to call on the parsed document
+    /// before executing it: the core rules then never see a hostile document (OverlappingFieldsCanBeMerged compares
+    /// fields with one response name pairwise, 9 s for 10,000 of them).
+    /// </summary>
+    /// <returns>Null also when there is no single operation to run; the executer reports that.</returns>
+    public ValidationError? FindLimitPassed(ISchema schema, GraphQLDocument document, string? operationName, Inputs? variables)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(document);
+        if (OperationToRun(document, operationName) is not { } operation)
+        {
+            return null;
+        }
+
+        // Type lookups need the schema's type table, built on its first use.
+        schema.Initialize();
+        return new OperationMeasure(schema, document, variables ?? Inputs.Empty, options.Value).FirstLimitPassed(operation);
+    }
+
+    /// <summary>The operation the executer will run: the one named, or the only one.</summary>
+    private static GraphQLOperationDefinition? OperationToRun(GraphQLDocument document, string? operationName)
+    {
+        GraphQLOperationDefinition? found = null;
+        foreach (var definition in document.Definitions)
+        {
+            if (definition is not GraphQLOperationDefinition operation)
+            {
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(operationName))
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = operation;
+            }
+            else if (operation.Name?.StringValue == operationName)
+            {
+                return operation;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>One walk of the operation with an explicit stack, so 1,000 nested selections cannot overflow the call stack.</summary>
+    private sealed class OperationMeasure
+    {
+        private readonly ISchema schema;
+        private readonly GraphQLDocument document;
+        private readonly Inputs variables;
+        private readonly QueryLimitsOptions limits;
+        private readonly Dictionary<string, GraphQLFragmentDefinition> fragments = new(StringComparer.Ordinal);
+        private readonly HashSet<string> fragmentsBeingExpanded = new(StringComparer.Ordinal);
+        private readonly Stack<Step> steps = new();
+
+        // Once the multiplier passes MaxCost the next field passes it too; capping it keeps the products far from overflow.
+        private readonly long multiplierCap;
+        private GraphQLOperationDefinition operation = null!;
+        private long cost;
+        private int aliases;
+
+        public OperationMeasure(ISchema schema, GraphQLDocument document, Inputs variables, QueryLimitsOptions limits)
+        {
+            this.schema = schema;
+            this.document = document;
+            this.variables = variables;
+            this.limits = limits;
+            multiplierCap = Math.Max(limits.MaxCost, 0) + 1L;
+            foreach (var definition in document.Definitions)
+            {
+                // The first of two fragments with one name wins; UniqueFragmentNames reports the second.
+                if (definition is GraphQLFragmentDefinition fragment)
+                {
+                    fragments.TryAdd(fragment.FragmentName.Name.StringValue, fragment);
+                }
+            }
+        }
+
+        public ValidationError? FirstLimitPassed(GraphQLOperationDefinition operation)
+        {
+            this.operation = operation;
+            PushSelections(operation.SelectionSet, RootType(operation.Operation), depth: 0, multiplier: 1);
+            while (steps.TryPop(out var step))
+            {
+                switch (step.Selection)
+                {
+                    case null:
+                        fragmentsBeingExpanded.Remove(step.ExpandedFragment!);
+                        break;
+                    case GraphQLField field:
+                        if (Measure(field, step) is { } error)
+                        {
+                            return error;
+                        }
+
+                        break;
+                    case GraphQLInlineFragment inline:
+                        PushSelections(inline.SelectionSet, TypeNamed(inline.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier);
+                        break;
+                    case GraphQLFragmentSpread spread:
+                        Expand(spread, step);
+                        break;
+                }
+            }
+
+            return null;
+        }
+
+        private ValidationError? Measure(GraphQLField field, Step step)
+        {
+            var depth = step.Depth + 1;
+            if (depth > limits.MaxDepth)
+            {
+                return Refuse(ErrorCodes.MaxDepthExceeded, field,
+                    $"The query is more than {limits.MaxDepth} levels deep; at most {limits.MaxDepth} are allowed. Ask for less nesting, or fetch the inner objects in a second query.");
+            }
+
+            cost += step.Multiplier;
+            if (cost > limits.MaxCost)
+            {
+                return Refuse(ErrorCodes.MaxCostExceeded, field,
+                    $"The query costs more than {limits.MaxCost}; at most {limits.MaxCost} is allowed. Every field costs 1, times the first or last of each list it is inside (20 for a connection without them). Ask for smaller pages or fewer fields.");
+            }
+
+            if (field.Alias is not null && ++aliases > limits.MaxAliases)
+            {
+                return Refuse(ErrorCodes.MaxAliasesExceeded, field,
+                    $"The query uses more than {limits.MaxAliases} aliases; at most {limits.MaxAliases} are allowed. Ask for fewer aliased fields, or split them over several queries.");
+            }
+
+            if (field.SelectionSet is { } selections)
+            {
+                var definition = FieldOf(step.ParentType, field);
+                var type = definition?.ResolvedType?.GetNamedType();
+                var multiplier = Math.Min(step.Multiplier * ItemsPerPage(field, definition, type), multiplierCap);
+                PushSelections(selections, type, depth, multiplier);
+            }
+
+            return null;
+        }
+
+        private void Expand(GraphQLFragmentSpread spread, Step step)
+        {
+            var name = spread.FragmentName.Name.StringValue;
+
+            // A fragment already being expanded above this spread is a cycle, which NoFragmentCycles reports; following it would never end.
+            if (!fragments.TryGetValue(name, out var fragment) || !fragmentsBeingExpanded.Add(name))
+            {
+                return;
+            }
+
+            // Popped after every selection of the fragment, so the same fragment may be spread again elsewhere.
+            steps.Push(new Step(null, name, null, step.Depth, step.Multiplier));
+            PushSelections(fragment.SelectionSet, TypeNamed(fragment.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier);
+        }
+
+        private void PushSelections(GraphQLSelectionSet selectionSet, IGraphType? parentType, int depth, long multiplier)
+        {
+            // Pushed last to first, so fields are measured in document order and the error points at the first field past a limit.
+            var selections = selectionSet.Selections;
+            for (var i = selections.Count - 1; i >= 0; i--)
+            {
+                steps.Push(new Step(selections[i], null, parentType, depth, multiplier));
+            }
+        }
+
+        private long ItemsPerPage(GraphQLField field, FieldType? definition, IGraphType? type)
+        {
+            var first = PageSize(field, definition, "first");
+            var last = PageSize(field, definition, "last");
+            if (first is not null || last is not null)
+            {
+                return Math.Clamp(Math.Max(first ?? 0, last ?? 0), 1, multiplierCap);
+            }
+
+            return type?.Name.EndsWith("Connection", StringComparison.Ordinal) == true ? UnpagedConnectionSize : 1;
+        }
+
+        /// <summary>The value of a page argument as the resolver will get it: literal, variable, the variable's default, or the argument's default.</summary>
+        private long? PageSize(GraphQLField field, FieldType? definition, string argument)
+        {
+            switch (field.Arguments?.ValueFor(argument))
+            {
+                case GraphQLIntValue literal:
+                    return long.TryParse(literal.Value.Span, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var size)
+                        ? size
+                        : literal.Value.Span is ['-', ..] ? 0 : long.MaxValue;
+                case GraphQLVariable variable:
+                    var name = variable.Name.StringValue;
+                    if (variables.TryGetValue(name, out var value))
+                    {
+                        return AsCount(value);
+                    }
+
+                    var declared = operation.Variables?.Items.Find(v => v.Variable.Name.StringValue == name);
+                    return declared?.DefaultValue is GraphQLIntValue fallback && long.TryParse(fallback.Value.Span, CultureInfo.InvariantCulture, out var byDefault) ? byDefault : null;
+                case null:
+                    return AsCount(definition?.Arguments?.Find(argument)?.DefaultValue);
+                default:
+                    // null, or a value of the wrong type that ArgumentsOfCorrectType refuses.
+                    return null;
+            }
+        }
+
+        private static long? AsCount(object? value) => value switch
+        {
+            int number => number,
+            long number => number,
+            uint number => number,
+            ulong number => number > long.MaxValue ? long.MaxValue : (long)number,
+            short number => number,
+            byte number => number,
+            BigInteger number => (long)BigInteger.Clamp(number, long.MinValue, long.MaxValue),
+            double number when double.IsFinite(number) => (long)Math.Clamp(number, -1e18, 1e18),
+            decimal number => (long)Math.Clamp(number, -1e18m, 1e18m),
+            _ => null,
+        };
+
+        private FieldType? FieldOf(IGraphType? parentType, GraphQLField field)
+        {
+            if (field.Name == "__typename")
+            {
+                return schema.TypeNameMetaFieldType;
+            }
+
+            if (parentType is not null && parentType == schema.Query)
+            {
+                if (field.Name == "__schema")
+                {
+                    return schema.SchemaMetaFieldType;
+                }
+
+                if (field.Name == "__type")
+                {
+                    return schema.TypeMetaFieldType;
+                }
+            }
+
+            return (parentType as IComplexGraphType)?.GetField(field.Name.Value);
+        }
+
+        private IGraphType? RootType(OperationType type) => type switch
+        {
+            OperationType.Query => schema.Query,
+            OperationType.Mutation => schema.Mutation,
+            OperationType.Subscription => schema.Subscription,
+            _ => null,
+        };
+
+        private IGraphType? TypeNamed(GraphQLTypeCondition? condition) =>
+            condition is null ? null : schema.AllTypes[condition.Type.Name.Value];
+
+        private ValidationError Refuse(string code, GraphQLField field, string message) =>
+            new(document.Source, null, message, field) { Code = code };
+    }
+
+    /// <summary>A selection still to measure, or (Selection null) the end of a fragment's expansion.</summary>
+    private readonly record struct Step(ASTNode? Selection, string? ExpandedFragment, IGraphType? ParentType, int Depth, long Multiplier);
+}

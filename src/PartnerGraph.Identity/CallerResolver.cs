@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation;
+using PartnerGraph.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace PartnerGraph.Identity;
+
+/// <summary>A caller, or why there is none: an error code for extensions.code and a description for WWW-Authenticate.</summary>
+public sealed record CallerResolution(Caller? Caller, string? ErrorCode, string? Description, bool TokenPresented)
+{
+    /// <summary>The WWW-Authenticate challenge of a refusal (RFC 6750 section 3).</summary>
+    public string Challenge => TokenPresented
+        ? $"Bearer realm=\"{PartnerGraphClaims.Audience}\", error=\"invalid_token\", error_description=\"{Description}\""
+        : $"Bearer realm=\"{PartnerGraphClaims.Audience}\"";
+}
+
+/// <summary>
+/// The one place that turns a token into a Caller: signature, issuer, audience and lifetime are checked by the
+/// token server's validation, then the client must still be enabled. Used by every transport.
+/// </summary>
+public sealed class CallerResolver(
+    OpenIddictValidationService validation,
+    IDbContextFactory<PartnerGraphDbContext> databases,
+    IMemoryCache cache,
+    IOptions<PartnerIdentityOptions> options)
+{
+    public const string Unauthenticated = "UNAUTHENTICATED";
+    public const string InvalidToken = "INVALID_TOKEN";
+    public const string ClientDisabled = "CLIENT_DISABLED";
+
+    /// <summary>The bearer token of an Authorization header, if it has one.</summary>
+    public static string? BearerToken(string? authorization) =>
+        authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7
+            ? authorization[7..].Trim()
+            : null;
+
+    public Task<CallerResolution> ResolveAsync(HttpContext http) =>
+        ResolveAsync(BearerToken(http.Request.Headers.Authorization.ToString()), http.RequestAborted);
+
+    public async Task<CallerResolution> ResolveAsync(string? token, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return new CallerResolution(null, Unauthenticated, "Send an access token: Authorization: Bearer <token> (POST /connect/token gives one).", false);
+        }
+
+        System.Security.Claims.ClaimsPrincipal principal;
+        try
+        {
+            principal = await validation.ValidateAccessTokenAsync(token, cancellationToken);
+        }
+        catch (Exception e) when (e is OpenIddictExceptions.ProtocolException or InvalidOperationException)
+        {
+            return new CallerResolution(null, InvalidToken, "The access token is invalid or expired; get a new one.", true);
+        }
+
+        var clientId = principal.GetClaim(Claims.ClientId);
+        var organisationId = principal.GetClaim(PartnerGraphClaims.Organisation);
+        if (clientId is null || organisationId is null || !principal.HasAudience(PartnerGraphClaims.Audience))
+        {
+            return new CallerResolution(null, InvalidToken, "The access token was not issued for PartnerGraph.", true);
+        }
+
+        if (!await IsEnabledAsync(clientId, cancellationToken))
+        {
+            return new CallerResolution(null, ClientDisabled, "This client has been disabled.", true);
+        }
+
+        var scopes = principal.GetScopes().Where(Scopes.IsKnown).ToHashSet(StringComparer.Ordinal);
+        return new CallerResolution(new Caller(organisationId, clientId, principal.GetClaim(PartnerGraphClaims.Person), scopes), null, null, true);
+    }
+
+    /// <summary>Read again at most every ClientStatusCacheSeconds, so a disabled client's live tokens stop within that time.</summary>
+    private async Task<bool> IsEnabledAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var seconds = options.Value.ClientStatusCacheSeconds;
+        if (seconds > 0 && cache.TryGetValue(("client-enabled", clientId), out bool enabled))
+        {
+            return enabled;
+        }
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        enabled = await db.PartnerClients.AnyAsync(c => c.ClientId == clientId && !c.Disabled, cancellationToken);
+        if (seconds > 0)
+        {
+            cache.Set(("client-enabled", clientId), enabled, TimeSpan.FromSeconds(seconds));
+        }
+
+        return enabled;
+    }
+}

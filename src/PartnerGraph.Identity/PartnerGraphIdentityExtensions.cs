@@ -1,0 +1,90 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using PartnerGraph.Data;
+
+namespace PartnerGraph.Identity;
+
+public static class PartnerGraphIdentityExtensions
+{
+    /// <summary>The token server (client credentials, signed JWT access tokens of 60 minutes) and its validation.</summary>
+    public static IServiceCollection AddPartnerGraphIdentity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var options = configuration.GetSection(PartnerIdentityOptions.Section).Get<PartnerIdentityOptions>() ?? new PartnerIdentityOptions();
+        services.AddOptions<PartnerIdentityOptions>().BindConfiguration(PartnerIdentityOptions.Section);
+        services.AddMemoryCache();
+        services.AddSingleton(TimeProvider.System);
+        services.AddScoped<PartnerClientRegistry>();
+        services.AddSingleton<CallerResolver>();
+        services.AddSingleton<AccessLogWriter>();
+
+        services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<PartnerGraphDbContext>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("connect/token");
+                server.AllowClientCredentialsFlow();
+                server.RegisterScopes([.. Scopes.All]);
+                server.SetAccessTokenLifetime(TimeSpan.FromMinutes(60));
+                // Signed, not encrypted: any resource server can check a token against the published keys.
+                server.DisableAccessTokenEncryption();
+                // A fixed issuer, shared by every instance, so that validation can check it.
+                server.SetIssuer(Issuer(options, environment));
+
+                if (environment.IsDevelopment())
+                {
+                    server.AddDevelopmentEncryptionCertificate().AddDevelopmentSigningCertificate();
+                }
+                else
+                {
+                    server.AddSigningCertificate(Load(options.SigningCertificate, "SigningCertificate"));
+                    server.AddEncryptionCertificate(Load(options.EncryptionCertificate, "EncryptionCertificate"));
+                }
+
+                server.AddEventHandler<OpenIddictServerEvents.ApplyTokenResponseContext>(handler => handler
+                    .UseInlineHandler(TokenResponses.ApplyAsync)
+                    .SetOrder(int.MinValue));
+
+                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                if (environment.IsDevelopment() || options.AllowHttp)
+                {
+                    aspNetCore.DisableTransportSecurityRequirement();
+                }
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.AddAudiences(PartnerGraphClaims.Audience);
+                validation.UseAspNetCore();
+            });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPartnerGraphIdentity(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/connect/token", TokenEndpoint.HandleAsync);
+        return endpoints;
+    }
+
+    private static Uri Issuer(PartnerIdentityOptions options, IHostEnvironment environment) =>
+        options.Issuer is { Length: > 0 } issuer ? new Uri(issuer)
+        : environment.IsDevelopment() ? new Uri("http://localhost:5080/")
+        : throw new InvalidOperationException("Outside Development set Identity:Issuer to the public address of the token server, e.g. https://partnergraph.example.org/.");
+
+    private static X509Certificate2 Load(CertificateOptions? certificate, string name)
+    {
+        if (certificate?.Path is not { Length: > 0 } path)
+        {
+            throw new InvalidOperationException(
+                $"Outside Development the token server needs Identity:{name}:Path (a PFX file) and Identity:{name}:Password; development keys are refused.");
+        }
+
+        return X509CertificateLoader.LoadPkcs12FromFile(path, certificate.Password, X509KeyStorageFlags.EphemeralKeySet);
+    }
+}

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Geography;
+using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Domain.Sharing;
+using PartnerGraph.GraphQL;
+using PartnerGraph.Identity;
+using PartnerGraph.Server.Hosting;
+
+namespace PartnerGraph.Server.CommandLine;
+
+public sealed record Command(string Name, string Usage, IReadOnlySet<string> Options, Func<WebApplication, CommandOptions, Task<int>> Run);
+
+/// <summary>Every command of the program, with its usage line.</summary>
+public static partial class Commands
+{
+    public static readonly IReadOnlyList<Command> All =
+    [
+        new("migrate", "migrate                                       apply migrations and load the reference geography", Set(), MigrateAsync),
+        new("seed-demo", "seed-demo                                     migrate, then load the synthetic demo data (once)", Set(), SeedDemoAsync),
+        new("export-schema", "export-schema [--output DIR]                  write schema.graphql and roles/NAME.graphql (default: schema/)", Set("output"), ExportSchemaAsync),
+        new("partners add", "partners add --id SLUG --name NAME [--name-th NAME] --kind GOVERNMENT|NGO|INTERNATIONAL|FOREIGN_GOVERNMENT [--country CC] [--provinces \"TH-50 TH-57\"]", Set("id", "name", "name-th", "kind", "country", "provinces"), AddPartnerAsync),
+        new("clients add", "clients add --org ORG --client-id ID --scopes \"statistics.read ...\" [--secret S]   (a generated secret is shown once)", Set("org", "client-id", "scopes", "secret"), AddClientAsync),
+        new("clients list", "clients list", Set(), ListClientsAsync),
+        new("clients rotate-secret", "clients rotate-secret --client-id ID [--secret S]", Set("client-id", "secret"), RotateSecretAsync),
+        new("clients disable", "clients disable --client-id ID                 no new token; live tokens stop within a minute", Set("client-id"), DisableClientAsync),
+        new("agreements add", "agreements add --org ORG --datasets \"statistics referrals coverage\" --granularity NATIONAL|PROVINCE|DISTRICT [--provinces \"TH-50 TH-57\"] --from YYYY-MM-DD --to YYYY-MM-DD", Set("org", "datasets", "granularity", "provinces", "from", "to"), AddAgreementAsync),
+        new("agreements list", "agreements list [--org ORG]", Set("org"), ListAgreementsAsync),
+    ];
+
+    public static Command Unknown(string name) =>
+        new(name, "", Set(), (_, _) => throw new CommandLineException($"Unknown command '{name}'. Commands:\n{string.Join('\n', All.Select(c => "  " + c.Usage))}", 2));
+
+    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+
+    private static async Task<int> MigrateAsync(WebApplication app, CommandOptions options)
+    {
+        await using var db = await OpenAsync(app);
+        await DatabaseInitializer.MigrateAsync(db);
+        Console.WriteLine("Database is up to date, reference geography loaded.");
+        return 0;
+    }
+
+    private static async Task<int> SeedDemoAsync(WebApplication app, CommandOptions options)
+    {
+        await using var db = await OpenAsync(app);
+        await DatabaseInitializer.MigrateAsync(db);
+        await DemoSeeding.SeedAsync(db, DemoSeeding.Options(app.Configuration), Console.Out);
+        return 0;
+    }
+
+    private static async Task<int> ExportSchemaAsync(WebApplication app, CommandOptions options)
+    {
+        var folder = options.Optional("output") is { } output ? Path.GetFullPath(output) : Path.Combine(CheckoutRoot(), "schema");
+        var schemas = app.Services.GetRequiredService<SchemaCatalogue>();
+        Directory.CreateDirectory(Path.Combine(folder, "roles"));
+        await Write(Path.Combine(folder, "schema.graphql"), schemas.Everything);
+        foreach (var (role, scopes) in RoleBundles.All)
+        {
+            await Write(Path.Combine(folder, "roles", role + ".graphql"), schemas.For(scopes.ToHashSet(StringComparer.Ordinal)));
+        }
+
+        Console.WriteLine($"Schema and {RoleBundles.All.Count} role schemas written to {folder}");
+        return 0;
+
+        static Task Write(string path, ISchema schema) => File.WriteAllTextAsync(path, SchemaExport.Print(schema), new UTF8Encoding(false));
+    }
+
+    private static async Task<int> AddPartnerAsync(WebApplication app, CommandOptions options)
+    {
+        var id = options.Required("id");
+        if (!Slug().IsMatch(id))
+        {
+            throw new CommandLineException($"--id '{id}' is not a slug: lower-case letters, digits and hyphens, 2 to 64 characters.", 2);
+        }
+
+        var kind = ParseEnum<OrganisationKind>(options.Required("kind"), "kind");
+        var country = (options.Optional("country") ?? "TH").ToUpperInvariant();
+        if (!CountryCode().IsMatch(country))
+        {
+            throw new CommandLineException($"--country '{country}' is not an ISO 3166-1 alpha-2 code such as TH or MM.", 2);
+        }
+
+        await using var db = await OpenAsync(app);
+        if (await db.Organisations.AnyAsync(o => o.Id == id))
+        {
+            throw new CommandLineException($"An organisation '{id}' exists already.");
+        }
+
+        var name = options.Required("name");
+        var organisation = new Organisation { Id = id, NameEn = name, NameTh = options.Optional("name-th") ?? name, Kind = kind, Country = country };
+        foreach (var province in await ProvincesAsync(db, options))
+        {
+            organisation.Provinces.Add(new OrganisationProvince { OrganisationId = id, ProvinceCode = province });
+        }
+
+        db.Organisations.Add(organisation);
+        await db.SaveChangesAsync();
+        Console.WriteLine($"Partner {id} added ({kind}, {country}, {organisation.Provinces.Count} provinces). Next: clients add --org {id} ... and agreements add --org {id} ...");
+        return 0;
+    }
+
+    private static async Task<int> AddClientAsync(WebApplication app, CommandOptions options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var registry = scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>();
+        var clientId = options.Required("client-id");
+        var given = options.Optional("secret");
+        var secret = await Onboard(() => registry.AddAsync(options.Required("org"), clientId, options.List("scopes"), given));
+        Console.WriteLine($"Client {clientId} added.");
+        if (given is null)
+        {
+            Console.WriteLine($"client_secret: {secret}\nKeep it now: it is shown once and stored only as a hash.");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> ListClientsAsync(WebApplication app, CommandOptions options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var clients = await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().ListAsync();
+        Console.WriteLine($"{"client_id",-36} {"organisation",-28} {"state",-9} scopes");
+        foreach (var client in clients)
+        {
+            Console.WriteLine($"{client.ClientId,-36} {client.OrganisationId,-28} {(client.Disabled ? "disabled" : "enabled"),-9} {string.Join(' ', client.Scopes)}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> RotateSecretAsync(WebApplication app, CommandOptions options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var clientId = options.Required("client-id");
+        var given = options.Optional("secret");
+        var secret = await Onboard(() => scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().RotateSecretAsync(clientId, given));
+        Console.WriteLine(given is null ? $"New client_secret for {clientId}: {secret}\nThe old one no longer works; this one is shown once." : $"Secret of {clientId} replaced; the old one no longer works.");
+        return 0;
+    }
+
+    private static async Task<int> DisableClientAsync(WebApplication app, CommandOptions options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var clientId = options.Required("client-id");
+        await Onboard(async () =>
+        {
+            await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().DisableAsync(clientId);
+            return clientId;
+        });
+        Console.WriteLine($"Client {clientId} disabled: it gets no new token, and its live tokens stop working within a minute.");
+        return 0;
+    }
+
+    private static async Task<int> AddAgreementAsync(WebApplication app, CommandOptions options)
+    {
+        var org = options.Required("org");
+        var datasets = SharedDatasets.None;
+        foreach (var word in options.List("datasets"))
+        {
+            datasets |= ParseEnum<SharedDatasets>(word, "datasets");
+        }
+
+        if (datasets == SharedDatasets.None)
+        {
+            throw new CommandLineException("--datasets needs at least one of: statistics referrals coverage.", 2);
+        }
+
+        var granularity = ParseEnum<GeographicLevel>(options.Required("granularity"), "granularity");
+        var from = ParseDate(options.Required("from"), "from");
+        var to = ParseDate(options.Required("to"), "to");
+        if (from > to)
+        {
+            throw new CommandLineException($"--from {from:yyyy-MM-dd} is after --to {to:yyyy-MM-dd}.", 2);
+        }
+
+        await using var db = await OpenAsync(app);
+        if (!await db.Organisations.AnyAsync(o => o.Id == org))
+        {
+            throw new CommandLineException($"There is no organisation '{org}'. Add it first with partners add.");
+        }
+
+        var agreement = new SharingAgreement { OrganisationId = org, Datasets = datasets, Granularity = granularity, ValidFrom = from, ValidTo = to };
+        agreement.ProvinceCodes.AddRange(await ProvincesAsync(db, options));
+        db.SharingAgreements.Add(agreement);
+        await db.SaveChangesAsync();
+        Console.WriteLine($"Agreement {agreement.Id} added for {org}: {Describe(agreement)}");
+        return 0;
+    }
+
+    private static async Task<int> ListAgreementsAsync(WebApplication app, CommandOptions options)
+    {
+        var org = options.Optional("org");
+        await using var db = await OpenAsync(app);
+        var agreements = await db.SharingAgreements.Where(a => org == null || a.OrganisationId == org).OrderBy(a => a.OrganisationId).ThenBy(a => a.Id).ToListAsync();
+        foreach (var agreement in agreements)
+        {
+            Console.WriteLine($"{agreement.Id,5} {agreement.OrganisationId,-28} {Describe(agreement)}");
+        }
+
+        return 0;
+    }
+
+    private static string Describe(SharingAgreement a) =>
+        string.Create(CultureInfo.InvariantCulture, $"{a.Datasets.ToString().ToLowerInvariant().Replace(",", "", StringComparison.Ordinal)} at {a.Granularity.ToString().ToUpperInvariant()} for {(a.ProvinceCodes.Count == 0 ? "all provinces" : string.Join(' ', a.ProvinceCodes.Select(p => "TH-" + p)))}, {a.ValidFrom:yyyy-MM-dd} to {a.ValidTo:yyyy-MM-dd}");
+
+    /// <summary>The --provinces option as DOPA codes of provinces that exist.</summary>
+    private static async Task<List<string>> ProvincesAsync(PartnerGraphDbContext db, CommandOptions options)
+    {
+        var codes = new List<string>();
+        foreach (var text in options.List("provinces"))
+        {
+            if (!ProvinceCode.TryNormalise(text, out var code) || !await db.Provinces.AnyAsync(p => p.Code == code))
+            {
+                throw new CommandLineException($"'{text}' is not a province code; use TH-50 or 50 (see the provinces query).", 2);
+            }
+
+            codes.Add(code);
+        }
+
+        return codes.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static T ParseEnum<T>(string text, string option)
+        where T : struct, Enum =>
+        Enum.TryParse<T>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var value) && Enum.IsDefined(value)
+            ? value
+            : throw new CommandLineException($"--{option} '{text}' is not one of: {string.Join(", ", Enum.GetNames<T>().Where(n => n != "None").Select(n => n.ToUpperInvariant()))}.", 2);
+
+    private static DateOnly ParseDate(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day
+            : throw new CommandLineException($"--{option} '{text}' is not a date of the form YYYY-MM-DD.", 2);
+
+    private static async Task<T> Onboard<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (OnboardingException e)
+        {
+            throw new CommandLineException(e.Message);
+        }
+    }
+
+    /// <summary>The checkout holding this program (dotnet run starts it in the project folder), else the current folder.</summary>
+    private static string CheckoutRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PartnerGraph.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static Task<PartnerGraphDbContext> OpenAsync(WebApplication app) =>
+        app.Services.GetRequiredService<IDbContextFactory<PartnerGraphDbContext>>().CreateDbContextAsync();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
+    private static partial Regex Slug();
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryCode();
+}

@@ -1,0 +1,99 @@
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerGraph.GraphQL;
+using PartnerGraph.GraphQL.Common;
+using PartnerGraph.Identity;
+using PartnerGraph.Tests.Infrastructure;
+
+namespace PartnerGraph.Tests.Identity;
+
+/// <summary>A caller's schema holds exactly the root fields its scopes allow, in validation and introspection alike.</summary>
+public sealed class RoleFilteredSchemaTests(RoleFilteredSchemaTests.Clients clients) : IClassFixture<RoleFilteredSchemaTests.Clients>
+{
+    /// <summary>One client per single scope, all of ATD (whose agreement covers everything).</summary>
+    public sealed class Clients : IAsyncLifetime
+    {
+        public PartnerGraphApp App { get; private set; } = null!;
+
+        public Dictionary<string, GraphQLClient> ByScope { get; } = new(StringComparer.Ordinal);
+
+        public async Task InitializeAsync()
+        {
+            App = await PartnerGraphApp.StartAsync();
+            await using var scope = App.Services.CreateAsyncScope();
+            var registry = scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>();
+            foreach (var name in Scopes.All)
+            {
+                await registry.AddAsync("atd", "single-" + name, [name], "secret-" + name);
+                ByScope[name] = await App.GraphQLAsync("single-" + name, "secret-" + name);
+            }
+        }
+
+        public async Task DisposeAsync() => await App.DisposeAsync();
+    }
+
+    public static TheoryData<string> AllScopes => [.. Scopes.All];
+
+    [Theory]
+    [MemberData(nameof(AllScopes))]
+    public async Task Every_root_field_is_served_exactly_when_its_scope_is_present(string scope)
+    {
+        var everything = clients.App.Services.GetRequiredService<SchemaCatalogue>().Everything;
+        var roots = new (string Keyword, IComplexGraphType? Type)[] { ("query", everything.Query), ("mutation", everything.Mutation), ("subscription", everything.Subscription) };
+        var checkedFields = 0;
+        foreach (var (keyword, type) in roots)
+        {
+            foreach (var field in type?.Fields ?? [])
+            {
+                var expected = field.RequiredScopes().All(s => s == scope);
+                var response = await clients.ByScope[scope].PostAsync($"{keyword} {{ {field.Name} }}");
+                var unknown = response.Errors?.Any(e => e!["message"]!.GetValue<string>().StartsWith($"Cannot query field '{field.Name}'", StringComparison.Ordinal)) == true;
+                Assert.True(expected != unknown, $"{keyword} field {field.Name} (needs {string.Join(",", field.RequiredScopes())}) with scope {scope}: {(unknown ? "unknown" : "served")}");
+                checkedFields++;
+            }
+        }
+
+        Assert.True(checkedFields >= 8, "the schema should have root fields to check");
+    }
+
+    [Theory]
+    [MemberData(nameof(AllScopes))]
+    public async Task Introspection_shows_exactly_the_root_fields_of_the_scope(string scope)
+    {
+        var response = (await clients.ByScope[scope].PostAsync("{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } } }")).AssertNoErrors();
+        var shown = new[] { "queryType", "mutationType", "subscriptionType" }
+            .SelectMany(t => response.Data!["__schema"]![t]?["fields"]?.AsArray() ?? [])
+            .Select(f => f!["name"]!.GetValue<string>())
+            .Order(StringComparer.Ordinal);
+
+        var everything = clients.App.Services.GetRequiredService<SchemaCatalogue>().Everything;
+        var expected = new[] { everything.Query, everything.Mutation, everything.Subscription }
+            .SelectMany(t => t?.Fields ?? [])
+            .Where(f => f.RequiredScopes().All(s => s == scope))
+            .Select(f => f.Name)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, shown);
+    }
+
+    [Fact]
+    public async Task Types_reachable_only_through_other_scopes_do_not_exist_for_the_caller()
+    {
+        const string query = "{ coverage: __type(name: \"CoverageCell\") { name } referral: __type(name: \"Referral\") { name } }";
+        var referralsOnly = (await clients.ByScope[Scopes.ReferralsRead].PostAsync(query)).AssertNoErrors();
+        Assert.Null(referralsOnly.Data!["coverage"]);
+        Assert.Equal("Referral", referralsOnly.Data!["referral"]!["name"]!.GetValue<string>());
+
+        var coverageOnly = (await clients.ByScope[Scopes.CoverageRead].PostAsync(query)).AssertNoErrors();
+        Assert.Equal("CoverageCell", coverageOnly.Data!["coverage"]!["name"]!.GetValue<string>());
+        Assert.Null(coverageOnly.Data!["referral"]);
+    }
+
+    [Fact]
+    public async Task A_referral_id_through_node_is_null_for_a_caller_without_referrals_read()
+    {
+        await using var db = await clients.App.OpenDatabaseAsync();
+        var referral = db.Referrals.First(r => r.FromOrganisationId == "atd");
+        var response = (await clients.ByScope[Scopes.CoverageRead].PostAsync("query($id: ID!) { node(id: $id) { id } }", new { id = GlobalId.Encode("Referral", referral.Id) })).AssertNoErrors();
+        Assert.Null(response.Data!["node"]);
+    }
+}

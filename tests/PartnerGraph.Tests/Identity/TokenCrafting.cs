@@ -1,0 +1,60 @@
+using System.Buffers.Text;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Server;
+using PartnerGraph.Tests.Infrastructure;
+
+namespace PartnerGraph.Tests.Identity;
+
+/// <summary>Access tokens made by hand, as an attacker would, to prove the API checks every part of a token.</summary>
+public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
+{
+    public static async Task<TokenCrafting> ForAsync(PartnerGraphApp app)
+    {
+        var real = await app.TokenAsync(TestDatabase.AllScopesClient, TestDatabase.AllScopesSecret);
+        return new TokenCrafting(app, new JsonWebToken(real).Issuer);
+    }
+
+    public string Issuer => issuer;
+
+    /// <summary>A token like the server's own, signed with its key unless another is given.</summary>
+    public string Create(string? issuerOverride = null, DateTime? expires = null, SigningCredentials? signing = null, string clientId = TestDatabase.AllScopesClient, string organisation = "atd", string scope = "referrals.read")
+    {
+        var now = DateTime.UtcNow;
+        var exp = expires ?? now.AddMinutes(30);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuerOverride ?? issuer,
+            Audience = "partnergraph",
+            IssuedAt = exp.AddMinutes(-60),
+            NotBefore = exp.AddMinutes(-60),
+            Expires = exp,
+            TokenType = "at+jwt",
+            Subject = new ClaimsIdentity([new Claim("sub", clientId), new Claim("client_id", clientId), new Claim("org", organisation), new Claim("scope", scope)]),
+            SigningCredentials = signing ?? ServerSigningCredentials(),
+        });
+    }
+
+    /// <summary>The same claims with no signature at all ("alg": "none").</summary>
+    public string CreateUnsigned()
+    {
+        static string Part(object value) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value)));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return Part(new { alg = "none", typ = "at+jwt" }) + "." + Part(new Dictionary<string, object>
+        {
+            ["iss"] = issuer, ["aud"] = "partnergraph", ["iat"] = now, ["nbf"] = now, ["exp"] = now + 1800,
+            ["sub"] = TestDatabase.AllScopesClient, ["client_id"] = TestDatabase.AllScopesClient, ["org"] = "atd", ["scope"] = "referrals.read",
+        }) + ".";
+    }
+
+    public static SigningCredentials AnotherKey() => new(new RsaSecurityKey(RSA.Create(2048)) { KeyId = "attacker" }, SecurityAlgorithms.RsaSha256);
+
+    private SigningCredentials ServerSigningCredentials() =>
+        app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First();
+}
