@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 using PartnerGraph.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PartnerGraph.Identity;
 

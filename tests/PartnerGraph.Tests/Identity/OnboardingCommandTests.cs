@@ -43,7 +43,9 @@ public sealed partial class OnboardingCommandTests
             {
                 var response = await http.PostAsync(new Uri(server.Url, "/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
                 {
-                    ["grant_type"] = "client_credentials", ["client_id"] = "test-ngo-system", ["client_secret"] = tried,
+                    ["grant_type"] = "client_credentials",
+                    ["client_id"] = "test-ngo-system",
+                    ["client_secret"] = tried,
                 }));
                 Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
                 Assert.Equal("invalid_client", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!.GetValue<string>());

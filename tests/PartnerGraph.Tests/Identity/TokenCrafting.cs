@@ -48,8 +48,15 @@ public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return Part(new { alg = "none", typ = "at+jwt" }) + "." + Part(new Dictionary<string, object>
         {
-            ["iss"] = issuer, ["aud"] = "partnergraph", ["iat"] = now, ["nbf"] = now, ["exp"] = now + 1800,
-            ["sub"] = TestDatabase.AllScopesClient, ["client_id"] = TestDatabase.AllScopesClient, ["org"] = "atd", ["scope"] = "referrals.read",
+            ["iss"] = issuer,
+            ["aud"] = "partnergraph",
+            ["iat"] = now,
+            ["nbf"] = now,
+            ["exp"] = now + 1800,
+            ["sub"] = TestDatabase.AllScopesClient,
+            ["client_id"] = TestDatabase.AllScopesClient,
+            ["org"] = "atd",
+            ["scope"] = "referrals.read",
         }) + ".";
     }
 

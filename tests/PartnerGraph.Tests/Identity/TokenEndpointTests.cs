@@ -65,7 +65,11 @@ public sealed class TokenEndpointTests(AppFixture fixture) : IClassFixture<AppFi
     {
         var response = await fixture.App.CreateClient().PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "password", ["username"] = "x", ["password"] = "y", ["client_id"] = "demo-integrator", ["client_secret"] = "demo-secret-integrator",
+            ["grant_type"] = "password",
+            ["username"] = "x",
+            ["password"] = "y",
+            ["client_id"] = "demo-integrator",
+            ["client_secret"] = "demo-secret-integrator",
         }));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("unsupported_grant_type", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!.GetValue<string>());

@@ -63,7 +63,9 @@ public sealed class ServerProcess : IAsyncDisposable
         using var http = new HttpClient();
         var response = await http.PostAsync(new Uri(Url, "/connect/token"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = secret,
         }));
         var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
         return body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"No token: {body}");
