@@ -8,6 +8,7 @@ using PartnerGraph.GraphQL.Coverage;
 using PartnerGraph.GraphQL.Geography;
 using PartnerGraph.GraphQL.Organisations;
 using PartnerGraph.GraphQL.Referrals;
+using PartnerGraph.GraphQL.Statistics;
 using PartnerGraph.GraphQL.Transport.Http;
 using PartnerGraph.GraphQL.Viewer;
 
@@ -25,6 +26,10 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<IRootFields, ReferralQueries>();
         services.AddSingleton<IRootFields, CoverageQueries>();
         services.AddSingleton<IRootFields, AccessLogQueries>();
+        services.AddSingleton<IRootFields, Cases.CaseMutations>();
+        services.AddSingleton<IRootFields, StatisticsQueries>();
+        services.AddSingleton<IRootFields, CoverageGapQueries>();
+        services.AddOptions<StatisticsOptions>().BindConfiguration(StatisticsOptions.Section);
         services.AddSingleton<SchemaCatalogue>();
         services.AddSingleton<ISchema>(sp => sp.GetRequiredService<SchemaCatalogue>().Everything);
         services.AddGraphQL(graphql => graphql

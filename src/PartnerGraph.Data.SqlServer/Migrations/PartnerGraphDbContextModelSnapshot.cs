@@ -304,6 +304,62 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                     b.ToTable("AccessLog", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerGraph.Domain.Cases.CaseCount", b =>
+                {
+                    b.Property<string>("Cube")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("ProvinceCode")
+                        .HasMaxLength(2)
+                        .HasColumnType("nvarchar(2)");
+
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(4)
+                        .HasColumnType("nvarchar(4)");
+
+                    b.Property<int>("MonthKey")
+                        .HasColumnType("int");
+
+                    b.Property<string>("AgeBand")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("Nationality")
+                        .HasMaxLength(9)
+                        .HasColumnType("nvarchar(9)");
+
+                    b.Property<string>("PopulationGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("ExploitationType")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("VictimStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<string>("IdentificationSource")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.Property<long>("KeySum")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Cube", "ProvinceCode", "DistrictCode", "MonthKey", "AgeBand", "Sex", "Nationality", "PopulationGroup", "ExploitationType", "VictimStatus", "IdentificationSource");
+
+                    b.ToTable("CaseCounts", (string)null);
+                });
+
             modelBuilder.Entity("PartnerGraph.Domain.Cases.CaseRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -294,6 +294,62 @@ namespace PartnerGraph.Data.Sqlite.Migrations
                     b.ToTable("AccessLog", (string)null);
                 });
 
+            modelBuilder.Entity("PartnerGraph.Domain.Cases.CaseCount", b =>
+                {
+                    b.Property<string>("Cube")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvinceCode")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistrictCode")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MonthKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AgeBand")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sex")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Nationality")
+                        .HasMaxLength(9)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PopulationGroup")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExploitationType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VictimStatus")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdentificationSource")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("KeySum")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Cube", "ProvinceCode", "DistrictCode", "MonthKey", "AgeBand", "Sex", "Nationality", "PopulationGroup", "ExploitationType", "VictimStatus", "IdentificationSource");
+
+                    b.ToTable("CaseCounts", (string)null);
+                });
+
             modelBuilder.Entity("PartnerGraph.Domain.Cases.CaseRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -22,3 +22,20 @@ internal sealed class CaseRecordConfiguration : IEntityTypeConfiguration<CaseRec
         builder.HasIndex(c => c.IdentifiedOn);
     }
 }
+
+internal sealed class CaseCountConfiguration : IEntityTypeConfiguration<CaseCount>
+{
+    public void Configure(EntityTypeBuilder<CaseCount> builder)
+    {
+        builder.ToTable("CaseCounts");
+        builder.HasKey(c => new { c.Cube, c.ProvinceCode, c.DistrictCode, c.MonthKey, c.AgeBand, c.Sex, c.Nationality, c.PopulationGroup, c.ExploitationType, c.VictimStatus, c.IdentificationSource });
+        builder.Property(c => c.Cube).HasMaxLength(32);
+        builder.Property(c => c.ProvinceCode).HasMaxLength(2);
+        builder.Property(c => c.DistrictCode).HasMaxLength(4);
+        builder.Property(c => c.Nationality).HasMaxLength(9);
+        foreach (var dimension in new[] { nameof(CaseCount.AgeBand), nameof(CaseCount.Sex), nameof(CaseCount.PopulationGroup), nameof(CaseCount.ExploitationType), nameof(CaseCount.VictimStatus), nameof(CaseCount.IdentificationSource) })
+        {
+            builder.Property(dimension).HasMaxLength(32);
+        }
+    }
+}

@@ -19,6 +19,7 @@ public static class ErrorCodes
     public const string PageSizeTooLarge = "PAGE_SIZE_TOO_LARGE";
     public const string InvalidProvinceCode = "INVALID_PROVINCE_CODE";
     public const string UnknownProvince = "UNKNOWN_PROVINCE";
+    public const string UnknownDistrict = "UNKNOWN_DISTRICT";
     public const string UnknownOrganisation = "UNKNOWN_ORGANISATION";
     public const string UnknownProgramme = "UNKNOWN_PROGRAMME";
     public const string InvalidPeriod = "INVALID_PERIOD";
@@ -26,6 +27,11 @@ public static class ErrorCodes
     public const string AgreementRequired = "AGREEMENT_REQUIRED";
     public const string AgreementExpired = "AGREEMENT_EXPIRED";
     public const string GranularityNotAllowed = "GRANULARITY_NOT_ALLOWED";
+
+    public const string PiiNotAllowed = PartnerGraph.Domain.Cases.CaseProblemCodes.PersonalDataNotAllowed;
+    public const string InvalidCase = PartnerGraph.Domain.Cases.CaseProblemCodes.InvalidCase;
+    public const string DistrictNotInProvince = PartnerGraph.Domain.Cases.CaseProblemCodes.DistrictNotInProvince;
+    public const string ProvinceNotAllowed = PartnerGraph.Domain.Cases.CaseProblemCodes.ProvinceNotAllowed;
 
     public const string MaxDepthExceeded = "MAX_DEPTH_EXCEEDED";
     public const string MaxCostExceeded = "MAX_COST_EXCEEDED";

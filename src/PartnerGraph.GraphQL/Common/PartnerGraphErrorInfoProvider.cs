@@ -23,8 +23,21 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
             };
         }
 
-        return base.GetInfo(executionError);
+        var info = base.GetInfo(executionError);
+        if (executionError.Code is { } code && ValueEchoingCodes.Contains(code))
+        {
+            // GraphQL.NET quotes a value it could not convert; a value may be personal data, so it is not sent back.
+            info.Message = QuotedValue().Replace(info.Message, "'(value withheld)'");
+        }
+
+        return info;
     }
+
+    private static readonly HashSet<string> ValueEchoingCodes = new(StringComparer.Ordinal) { "INVALID_VALUE", "ARGUMENTS_OF_CORRECT_TYPE", "INVALID_LITERAL" };
+
+    /// <summary>A quoted literal holding a digit or an @: a value, not a type or field name.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"'[^']*[0-9@][^']*'|""[^""]*[0-9@][^""]*""")]
+    private static partial System.Text.RegularExpressions.Regex QuotedValue();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while resolving {Path}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string path);

@@ -15,6 +15,7 @@ public sealed class RequestContext : Dictionary<string, object?>
 {
     private readonly ConcurrentDictionary<string, object> loaders = new();
     private readonly Lazy<Task<IReadOnlyList<SharingAgreement>>> agreements;
+    private int cellsSuppressed;
 
     public RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock)
     {
@@ -33,6 +34,11 @@ public sealed class RequestContext : Dictionary<string, object?>
     public IDbContextFactory<PartnerGraphDbContext> Databases { get; }
 
     public TimeProvider Clock { get; }
+
+    /// <summary>How many cells disclosure control withheld in this request's answer, for the access log.</summary>
+    public int CellsSuppressed => Volatile.Read(ref cellsSuppressed);
+
+    public void AddCellsSuppressed(int count) => Interlocked.Add(ref cellsSuppressed, count);
 
     /// <summary>The caller's organisation's agreements, read once per request.</summary>
     public Task<IReadOnlyList<SharingAgreement>> AgreementsAsync() => agreements.Value;

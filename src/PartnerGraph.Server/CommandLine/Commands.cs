@@ -30,6 +30,7 @@ public static partial class Commands
         new("clients disable", "clients disable --client-id ID                 no new token; live tokens stop within a minute", Set("client-id"), DisableClientAsync),
         new("agreements add", "agreements add --org ORG --datasets \"statistics referrals coverage\" --granularity NATIONAL|PROVINCE|DISTRICT [--provinces \"TH-50 TH-57\"] --from YYYY-MM-DD --to YYYY-MM-DD", Set("org", "datasets", "granularity", "provinces", "from", "to"), AddAgreementAsync),
         new("agreements list", "agreements list [--org ORG]", Set("org"), ListAgreementsAsync),
+        new("import-cases", "import-cases FILE.csv --org ORG               import case records for organisation ORG; a file with a bad row imports nothing", Set("org"), ImportCasesAsync),
     ];
 
     public static Command Unknown(string name) =>
@@ -203,6 +204,13 @@ public static partial class Commands
         }
 
         return 0;
+    }
+
+    private static Task<int> ImportCasesAsync(WebApplication app, CommandOptions options)
+    {
+        var org = options.Required("org");
+        var file = options.Positional(0) ?? throw new CommandLineException("import-cases needs the file: import-cases FILE.csv --org ORG", 2);
+        return CaseImport.RunAsync(app, Path.GetFullPath(file), org);
     }
 
     private static string Describe(SharingAgreement a) =>

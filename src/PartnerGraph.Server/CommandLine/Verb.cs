@@ -8,9 +8,9 @@ namespace PartnerGraph.Server.CommandLine;
 public sealed class Verb
 {
     private readonly Command command;
-    private readonly Dictionary<string, string> options;
+    private readonly CommandOptions options;
 
-    private Verb(Command command, Dictionary<string, string> options)
+    private Verb(Command command, CommandOptions options)
     {
         this.command = command;
         this.options = options;
@@ -30,28 +30,37 @@ public sealed class Verb
         words = command.Name.Count(ch => ch == ' ') + 1;
 
         var own = new Dictionary<string, string>(StringComparer.Ordinal);
+        var positional = new List<string>();
         var host = new List<string>();
         for (var i = words; i < args.Length; i++)
         {
-            var option = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
-            if (option is not null && command.Options.Contains(option) && i + 1 < args.Length)
+            if (!args[i].StartsWith("--", StringComparison.Ordinal))
             {
-                own[option] = args[++i];
+                positional.Add(args[i]);
+            }
+            else if (command.Options.Contains(args[i][2..]) && i + 1 < args.Length)
+            {
+                own[args[i][2..]] = args[++i];
             }
             else
             {
+                // A host option keeps its value with it: --urls http://... or --Key=value.
                 host.Add(args[i]);
+                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    host.Add(args[++i]);
+                }
             }
         }
 
-        return (new Verb(command, own), host.ToArray());
+        return (new Verb(command, new CommandOptions(own, positional)), host.ToArray());
     }
 
     public async Task<int> RunAsync(WebApplication app)
     {
         try
         {
-            return await command.Run(app, new CommandOptions(options));
+            return await command.Run(app, options);
         }
         catch (CommandLineException e)
         {
@@ -61,9 +70,11 @@ public sealed class Verb
     }
 }
 
-/// <summary>A command's options by name.</summary>
-public sealed class CommandOptions(Dictionary<string, string> values)
+/// <summary>A command's options by name, and its positional arguments (such as a file).</summary>
+public sealed class CommandOptions(Dictionary<string, string> values, IReadOnlyList<string> positional)
 {
+    public string? Positional(int index) => index < positional.Count ? positional[index] : null;
+
     public string? Optional(string name) => values.GetValueOrDefault(name);
 
     public string Required(string name) =>

@@ -31,9 +31,10 @@ public sealed class PartnerGraphApp : WebApplicationFactory<Program>
 
     public SqlCommandCounter Commands { get; } = new();
 
-    public static async Task<PartnerGraphApp> StartAsync(string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>A started app on a fresh copy of the test database, or on the one given (to share it between two apps).</summary>
+    public static async Task<PartnerGraphApp> StartAsync(string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null, string? databasePath = null)
     {
-        var app = new PartnerGraphApp(await TestDatabase.CopyAsync(), environment, settings: settings);
+        var app = new PartnerGraphApp(databasePath ?? await TestDatabase.CopyAsync(), environment, settings: settings);
         _ = app.Server;
         return app;
     }

@@ -183,4 +183,20 @@ public sealed class HttpTransportTests(AppFixture server) : IClassFixture<AppFix
 
         (await Client.PostAsync("{ provinces { code } }")).AssertNoErrors();
     }
+
+    [Theory]
+    [InlineData("081-234-5678")]
+    [InlineData("someone@example.org")]
+    [InlineData("1101700230706")]
+    public async Task A_value_that_cannot_be_converted_is_not_repeated_in_the_error(string value)
+    {
+        var asVariable = await Client.PostAsync("query($d: Date!) { programmeCoverage(programmeCode: \"PREVENTION-SCHOOL\", period: { from: $d, to: $d }, groupBy: []) { reports } }", new { d = value });
+        var asLiteral = await Client.PostAsync($"{{ programmeCoverage(programmeCode: \"PREVENTION-SCHOOL\", period: {{ from: \"{value}\", to: \"2025-01-01\" }}, groupBy: []) {{ reports }} }}");
+        foreach (var response in new[] { asVariable, asLiteral })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+            Assert.NotNull(response.FirstErrorCode);
+            Assert.DoesNotContain(value, response.Body.ToJsonString(), StringComparison.Ordinal);
+        }
+    }
 }

@@ -79,8 +79,10 @@ public sealed class GraphQLHttpEndpoint(
                 ? reader.ReadGet(http.Request.Query)
                 : await reader.ReadPostAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
 
-            var result = await ExecuteAsync(http, caller, request, document = documents.Parse(request.Query));
+            var context = new RequestContext(caller, databases, clock);
+            var result = await ExecuteAsync(http, context, request, document = documents.Parse(request.Query));
             record = AccessRecord.Describe(document, request.OperationName, request.Query, result, request.Variables);
+            record.CellsSuppressed = context.CellsSuppressed;
             await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
 
             // A request error (parse, validation, limits, variables) has no data: 400 where the client speaks graphql-response+json.
@@ -103,7 +105,7 @@ public sealed class GraphQLHttpEndpoint(
         }
     }
 
-    private async Task<ExecutionResult> ExecuteAsync(HttpContext http, Caller caller, GraphQLRequest request, GraphQLDocument? document)
+    private async Task<ExecutionResult> ExecuteAsync(HttpContext http, RequestContext context, GraphQLRequest request, GraphQLDocument? document)
     {
         if (document is not null && HttpMethods.IsGet(http.Request.Method) && OperationOf(document, request.OperationName) is { } operation and not OperationType.Query)
         {
@@ -111,7 +113,7 @@ public sealed class GraphQLHttpEndpoint(
             throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {operation.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
         }
 
-        var schema = schemas.For(caller.Scopes);
+        var schema = schemas.For(context.Caller.Scopes);
 
         // Measured before validation: the core rules themselves are slow on hostile documents (10,000 aliases).
         if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
@@ -129,7 +131,7 @@ public sealed class GraphQLHttpEndpoint(
             Extensions = request.Extensions,
             RequestServices = http.RequestServices,
             User = http.User,
-            UserContext = new RequestContext(caller, databases, clock),
+            UserContext = context,
             ValidationRules = DocumentValidator.CoreRules.Append(limits),
             Timeout = TimeSpan.FromSeconds(limitOptions.Value.ExecutionTimeoutSeconds),
             TimeoutAction = TimeoutAction.ReturnTimeoutError,

@@ -1,0 +1,105 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Cases;
+using PartnerGraph.Tests.Infrastructure;
+
+namespace PartnerGraph.Tests.Statistics;
+
+/// <summary>The maintained cubes stay exact, and a table read from a cube is the table counted from the case records.</summary>
+public sealed class CaseCubeTests
+{
+    public static TheoryData<string> Tables =>
+    [
+        """{ caseStatistics(filter: { period: { from: "2020-01-01", to: "2025-12-31" } }, groupBy: [PROVINCE, QUARTER, SEX]) { cells { province { code } quarter sex count suppressed } total { count suppressed } disclosureControl { primarySuppressed secondarySuppressed } } }""",
+        """{ caseStatistics(filter: { provinces: ["TH-50"] }, groupBy: [DISTRICT]) { cells { district { code } count suppressed } total { count } } }""",
+        """{ caseStatistics(groupBy: [YEAR, EXPLOITATION_TYPE, VICTIM_STATUS]) { cells { year exploitationType victimStatus count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { nationalities: ["MM", "KH"] }, groupBy: [PROVINCE, POPULATION_GROUP]) { cells { province { code } populationGroup count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { ageBands: [AGE_12_14, AGE_15_17], period: { from: "2023-01-01", to: "2023-06-30" } }, groupBy: [MONTH, SEX]) { cells { month sex count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { identificationSources: [SCHOOL, HOTLINE] }, groupBy: [PROVINCE]) { cells { province { code } count suppressed } total { count } } }""",
+        """{ caseStatistics(groupBy: []) { total { count } } }""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Tables))]
+    public async Task A_table_read_from_a_cube_is_the_table_counted_from_the_case_records(string query)
+    {
+        var database = await TestDatabase.CopyAsync();
+        await using var cubes = await PartnerGraphApp.StartAsync(databasePath: database);
+        await using var records = await PartnerGraphApp.StartAsync(databasePath: database, settings: new Dictionary<string, string?> { ["Statistics:UseCubes"] = "false" });
+
+        var fromCubes = (await (await cubes.GraphQLAsync()).PostAsync(query)).AssertNoErrors();
+        var fromRecords = (await (await records.GraphQLAsync()).PostAsync(query)).AssertNoErrors();
+        Assert.Equal(fromRecords.Body.ToJsonString(), fromCubes.Body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Every_cube_equals_the_case_records_summed_after_inserts_and_deletes()
+    {
+        var path = await TestDatabase.CopyAsync();
+        await using var db = new PartnerGraphDbContext(DataServiceCollectionExtensions.CreateOptions(DatabaseProvider.Sqlite, TestDatabase.ConnectionString(path)));
+        var random = new Random(11);
+        var districts = await db.Districts.Where(d => d.ProvinceCode == "50" || d.ProvinceCode == "63").Select(d => d.Code).ToListAsync();
+        for (var i = 0; i < 200; i++)
+        {
+            var district = districts[random.Next(districts.Count)];
+            db.CaseRecords.Add(new CaseRecord
+            {
+                RecordingOrganisationId = "atd",
+                IdentifiedOn = new DateOnly(2024, 1, 1).AddDays(random.Next(700)),
+                ProvinceCode = district[..2],
+                DistrictCode = random.Next(10) == 0 ? null : district,
+                AgeBand = (AgeBand)random.Next(5),
+                Sex = (Sex)random.Next(4),
+                Nationality = random.Next(3) == 0 ? "MM" : "TH",
+                PopulationGroup = (PopulationGroup)random.Next(5),
+                MigrationStatus = MigrationStatus.Unknown,
+                ExploitationType = (ExploitationType)random.Next(7),
+                VictimStatus = (VictimStatus)random.Next(2),
+                IdentificationSource = (IdentificationSource)random.Next(6),
+                Status = CaseStatus.Active,
+                CellKey = random.Next(256),
+                RecordedAt = DateTime.UtcNow,
+            });
+        }
+
+        await db.SaveChangesAsync();
+        await db.CaseRecords.Where(c => c.Id % 7 == 0 && !db.Referrals.Any(r => r.CaseRecordId == c.Id)).ExecuteDeleteAsync();
+
+        foreach (var cube in CaseCubes.All)
+        {
+            var expected = await SumsAsync(path, cube, fromRecords: true);
+            var actual = await SumsAsync(path, cube, fromRecords: false);
+            Assert.True(expected.Count > 0);
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    /// <summary>The cube's rows (count and key sum by its dimensions), from the cube table or summed from the case records.</summary>
+    private static async Task<List<string>> SumsAsync(string path, CaseCube cube, bool fromRecords)
+    {
+        string Column(CubeDimension d, string recordColumn) => cube.Dimensions.Contains(d) ? recordColumn : "''";
+        var key = fromRecords
+            ? string.Join(" || '|' || ", [
+                "ProvinceCode", Column(CubeDimension.District, "COALESCE(DistrictCode, '')"), "strftime('%Y%m', IdentifiedOn)",
+                Column(CubeDimension.AgeBand, "AgeBand"), Column(CubeDimension.Sex, "Sex"), Column(CubeDimension.Nationality, "Nationality"),
+                Column(CubeDimension.PopulationGroup, "PopulationGroup"), Column(CubeDimension.ExploitationType, "ExploitationType"),
+                Column(CubeDimension.VictimStatus, "VictimStatus"), Column(CubeDimension.IdentificationSource, "IdentificationSource")])
+            : "ProvinceCode || '|' || DistrictCode || '|' || MonthKey || '|' || AgeBand || '|' || Sex || '|' || Nationality || '|' || PopulationGroup || '|' || ExploitationType || '|' || VictimStatus || '|' || IdentificationSource";
+        var sql = fromRecords
+            ? $"SELECT {key} || '=' || COUNT(*) || '/' || SUM(CellKey) FROM CaseRecords GROUP BY {key} ORDER BY 1"
+            : $"SELECT {key} || '=' || Count || '/' || KeySum FROM CaseCounts WHERE Cube = '{cube.Name}' AND Count > 0 ORDER BY 1";
+        await using var connection = new SqliteConnection(TestDatabase.ConnectionString(path));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+}
