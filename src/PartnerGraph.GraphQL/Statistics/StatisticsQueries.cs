@@ -81,12 +81,7 @@ public static class CaseTables
         var rows = cube is null
             ? await GroupAsync(Filter(db.CaseRecords, filter, period, provinces, districts, agreement.Provinces), groupBy, c.CancellationToken)
             : await GroupAsync(FilterCube(db.CaseCounts.Where(x => x.Cube == cube.Name), filter, period, provinces, districts, agreement.Provinces), groupBy, c.CancellationToken);
-        // Rows come by month where time is asked for; a year or quarter sums its months here.
-        var cells = rows.Select(row => row.ToCell(groupBy))
-            .GroupBy(cell => string.Join('\u001f', cell.Key), StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new RawCell(g.First().Key, g.Sum(x => x.Count), g.Sum(x => x.KeySum)))
-            .ToList();
+        var cells = rows.Select(row => row.ToCell(groupBy)).OrderBy(cell => string.Join('\u001f', cell.Key), StringComparer.Ordinal).ToList();
         var total = new RawCell([], cells.Sum(x => x.Count), cells.Sum(x => x.KeySum));
         return new CountedTable(cells, total);
     }
@@ -255,6 +250,8 @@ public static class CaseTables
             {
                 Province = by.Province ? r.ProvinceCode : null,
                 District = by.District ? r.DistrictCode : null,
+                Year = by.Year ? (int?)r.IdentifiedOn.Year : null,
+                Quarter = by.Quarter ? (int?)((r.IdentifiedOn.Year * 10) + ((r.IdentifiedOn.Month + 2) / 3)) : null,
                 Month = by.Month ? (int?)((r.IdentifiedOn.Year * 100) + r.IdentifiedOn.Month) : null,
                 AgeBand = by.AgeBand ? (AgeBand?)r.AgeBand : null,
                 Sex = by.Sex ? (Sex?)r.Sex : null,
@@ -267,7 +264,7 @@ public static class CaseTables
             .Select(g => new { g.Key, Count = g.Count(), KeySum = g.Sum(r => (long)r.CellKey) })
             .ToListAsync(cancellationToken);
         return rows.Select(r => new GroupRow(
-            r.Key.Province, r.Key.District, r.Key.Month, r.Key.AgeBand?.ToString(), r.Key.Sex?.ToString(), r.Key.Nationality, r.Key.PopulationGroup?.ToString(),
+            r.Key.Province, r.Key.District, r.Key.Year, r.Key.Quarter, r.Key.Month, r.Key.AgeBand?.ToString(), r.Key.Sex?.ToString(), r.Key.Nationality, r.Key.PopulationGroup?.ToString(),
             r.Key.ExploitationType?.ToString(), r.Key.VictimStatus?.ToString(), r.Key.IdentificationSource?.ToString(), r.Count, r.KeySum)).ToList();
     }
 
@@ -280,6 +277,8 @@ public static class CaseTables
             {
                 Province = by.Province ? x.ProvinceCode : null,
                 District = by.District ? x.DistrictCode : null,
+                Year = by.Year ? (int?)(x.MonthKey / 100) : null,
+                Quarter = by.Quarter ? (int?)((x.MonthKey / 100 * 10) + ((x.MonthKey % 100) + 2) / 3) : null,
                 Month = by.Month ? (int?)x.MonthKey : null,
                 AgeBand = by.AgeBand ? x.AgeBand : null,
                 Sex = by.Sex ? x.Sex : null,
@@ -293,16 +292,18 @@ public static class CaseTables
             .Where(g => g.Count > 0)
             .ToListAsync(cancellationToken);
         return rows.Select(r => new GroupRow(
-            r.Key.Province, r.Key.District, r.Key.Month, r.Key.AgeBand, r.Key.Sex, r.Key.Nationality, r.Key.PopulationGroup,
+            r.Key.Province, r.Key.District, r.Key.Year, r.Key.Quarter, r.Key.Month, r.Key.AgeBand, r.Key.Sex, r.Key.Nationality, r.Key.PopulationGroup,
             r.Key.ExploitationType, r.Key.VictimStatus, r.Key.IdentificationSource, r.Count, r.KeySum)).ToList();
     }
 
-    /// <summary>Which columns a GROUP BY keys on; YEAR, QUARTER and MONTH all key on the month, and are rolled up after.</summary>
+    /// <summary>Which columns a GROUP BY keys on.</summary>
     private sealed class Grouping(IReadOnlyList<CaseDimension> groupBy)
     {
         public bool Province { get; } = groupBy.Contains(CaseDimension.Province);
         public bool District { get; } = groupBy.Contains(CaseDimension.District);
-        public bool Month { get; } = groupBy.Any(d => d is CaseDimension.Year or CaseDimension.Quarter or CaseDimension.Month);
+        public bool Year { get; } = groupBy.Contains(CaseDimension.Year);
+        public bool Quarter { get; } = groupBy.Contains(CaseDimension.Quarter);
+        public bool Month { get; } = groupBy.Contains(CaseDimension.Month);
         public bool AgeBand { get; } = groupBy.Contains(CaseDimension.AgeBand);
         public bool Sex { get; } = groupBy.Contains(CaseDimension.Sex);
         public bool Nationality { get; } = groupBy.Contains(CaseDimension.Nationality);
@@ -312,8 +313,8 @@ public static class CaseTables
         public bool IdentificationSource { get; } = groupBy.Contains(CaseDimension.IdentificationSource);
     }
 
-    /// <summary>A counted group, by month where time was asked for; turned into a cell of the dimensions asked for.</summary>
-    private sealed record GroupRow(string? Province, string? District, int? Month, string? AgeBand, string? Sex, string? Nationality, string? PopulationGroup, string? ExploitationType, string? VictimStatus, string? IdentificationSource, int Count, long KeySum)
+    /// <summary>A counted group (quarter as year * 10 + quarter, month as year * 100 + month), turned into a cell of the dimensions asked for.</summary>
+    private sealed record GroupRow(string? Province, string? District, int? Year, int? Quarter, int? Month, string? AgeBand, string? Sex, string? Nationality, string? PopulationGroup, string? ExploitationType, string? VictimStatus, string? IdentificationSource, int Count, long KeySum)
     {
         public RawCell ToCell(IReadOnlyList<CaseDimension> groupBy) => new(groupBy.Select(Value).ToList(), Count, KeySum);
 
@@ -321,8 +322,8 @@ public static class CaseTables
         {
             CaseDimension.Province => Province ?? "",
             CaseDimension.District => District ?? "",
-            CaseDimension.Year => (Month / 100)?.ToString(CultureInfo.InvariantCulture) ?? "",
-            CaseDimension.Quarter => Month is { } m ? $"{m / 100}-Q{((m % 100) + 2) / 3}" : "",
+            CaseDimension.Year => Year?.ToString(CultureInfo.InvariantCulture) ?? "",
+            CaseDimension.Quarter => Quarter is { } q ? $"{q / 10}-Q{q % 10}" : "",
             CaseDimension.Month => Month is { } m ? $"{m / 100}-{m % 100:00}" : "",
             CaseDimension.AgeBand => AgeBand ?? "",
             CaseDimension.Sex => Sex ?? "",
