@@ -34,7 +34,8 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<ISchema>(sp => sp.GetRequiredService<SchemaCatalogue>().Everything);
         services.AddGraphQL(graphql => graphql
             .AddGraphTypes(typeof(PartnerGraphSchema).Assembly)
-            .AddSystemTextJson()
+            // Thai names as text, not \u escapes; characters that matter to HTML stay escaped.
+            .AddSystemTextJson(json => json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Thai))
             .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>());
         services.AddPartnerGraphHttpTransport();
         return services;
