@@ -9,8 +9,9 @@ public static class ErrorCodes
     public const string NotAcceptable = "NOT_ACCEPTABLE";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
-    public const string SubscriptionNeedsStream = "SUBSCRIPTION_NEEDS_STREAM";
-    public const string Unauthenticated = "UNAUTHENTICATED";
+    public const string Unauthenticated = PartnerGraph.Identity.CallerResolver.Unauthenticated;
+    public const string InvalidToken = PartnerGraph.Identity.CallerResolver.InvalidToken;
+    public const string ClientDisabled = PartnerGraph.Identity.CallerResolver.ClientDisabled;
     public const string InternalError = "INTERNAL_ERROR";
 
     public const string InvalidId = "INVALID_ID";

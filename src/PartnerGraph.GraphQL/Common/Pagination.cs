@@ -118,7 +118,7 @@ public static class Pagination
             rows.Reverse();
         }
 
-        var keyOf = key.Compile();
+        var keyOf = KeyReaders<T, TKey>.For(key);
         var edges = rows.Select(r => new Edge<T> { Cursor = cursor.Encode(keyOf(r)), Node = r }).ToList();
         var info = new PageInfo
         {
@@ -128,6 +128,20 @@ public static class Pagination
             EndCursor = edges.Count > 0 ? edges[^1].Cursor : null,
         };
         return new Page<T>(edges, info, CountAsync);
+    }
+
+    /// <summary>
+    /// The compiled reader of a key property, made once per property: the key expression is a new tree on every
+    /// request, and compiling it each time would cost more than the page.
+    /// </summary>
+    private static class KeyReaders<T, TKey>
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<System.Reflection.MemberInfo, Func<T, TKey>> Readers = new();
+
+        public static Func<T, TKey> For(Expression<Func<T, TKey>> key) =>
+            key.Body is MemberExpression member
+                ? Readers.GetOrAdd(member.Member, _ => key.Compile())
+                : key.Compile();
     }
 
     /// <summary>key &gt; value going forwards, key &lt; value going backwards; strings compare as the database orders them.</summary>

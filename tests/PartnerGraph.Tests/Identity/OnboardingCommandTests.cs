@@ -79,11 +79,29 @@ public sealed partial class OnboardingCommandTests
     {
         var database = await TestDatabase.CopyAsync();
         var before = await File.ReadAllBytesAsync(database);
+        var rowsBefore = await OnboardingRowsAsync(database);
         var run = await ServerProcess.RunVerbAsync(args, database: database);
         Assert.True(run.ExitCode == exitCode, run.Output);
         Assert.False(string.IsNullOrWhiteSpace(run.Output));
         Assert.DoesNotContain("   at ", run.Output, StringComparison.Ordinal);
         Assert.Equal(before.Length, new FileInfo(database).Length);
+        Assert.Equal(rowsBefore, await OnboardingRowsAsync(database));
+    }
+
+    /// <summary>How many rows each table that onboarding writes holds, to prove a refused command wrote none.</summary>
+    private static async Task<string> OnboardingRowsAsync(string database)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(TestDatabase.ConnectionString(database));
+        await connection.OpenAsync();
+        var counts = new List<string>();
+        foreach (var table in new[] { "Organisations", "OrganisationProvinces", "PartnerClients", "OpenIddictApplications", "SharingAgreements" })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+            counts.Add($"{table}={await command.ExecuteScalarAsync()}");
+        }
+
+        return string.Join(' ', counts);
     }
 
     private static async Task<string> Run(string database, params string[] args)
