@@ -1,6 +1,9 @@
 using GraphQL;
 using GraphQL.Types;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PartnerGraph.GraphQL.Events;
 using PartnerGraph.Data.ReferenceData;
 using PartnerGraph.GraphQL.Audit;
 using PartnerGraph.GraphQL.Common;
@@ -27,6 +30,8 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<IRootFields, CoverageQueries>();
         services.AddSingleton<IRootFields, AccessLogQueries>();
         services.AddSingleton<IRootFields, Cases.CaseMutations>();
+        services.AddSingleton<IRootFields, ReferralMutations>();
+        services.AddSingleton<IRootFields, ReferralSubscriptions>();
         services.AddSingleton<IRootFields, StatisticsQueries>();
         services.AddSingleton<IRootFields, CoverageGapQueries>();
         services.AddOptions<StatisticsOptions>().BindConfiguration(StatisticsOptions.Section);
@@ -36,7 +41,14 @@ public static class GraphQLServiceCollectionExtensions
             .AddGraphTypes(typeof(PartnerGraphSchema).Assembly)
             // Thai names as text, not \u escapes; characters that matter to HTML stay escaped.
             .AddSystemTextJson(json => json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Thai))
-            .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>());
+            .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>()
+            .AddExecutionStrategy<EventExecutionStrategy>(GraphQLParser.AST.OperationType.Subscription));
+        services.AddOptions<ReferralEventOptions>().BindConfiguration(ReferralEventOptions.Section);
+        services.AddSingleton<ReferralEventFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReferralEventFeed>());
+        services.AddSingleton<OutboxSignal>(sp => sp.GetRequiredService<IConfiguration>()["Redis:Connection"] is { Length: > 0 } redis
+            ? new RedisOutboxSignal(redis, sp.GetRequiredService<ILogger<RedisOutboxSignal>>())
+            : new LocalOutboxSignal());
         services.AddPartnerGraphHttpTransport();
         return services;
     }

@@ -3,6 +3,9 @@ namespace PartnerGraph.Identity;
 /// <summary>Who is asking, as the token says: the client, the organisation it speaks for, the person (if any), the scopes.</summary>
 public sealed record Caller(string OrganisationId, string ClientId, string? PersonId, IReadOnlySet<string> Scopes)
 {
+    /// <summary>When the token stops being valid; a long-lived connection ends then.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     public bool Has(string scope) => Scopes.Contains(scope);
 
     /// <summary>A partner sees a referral only when its organisation sent or received it.</summary>

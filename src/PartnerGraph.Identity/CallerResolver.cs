@@ -71,7 +71,7 @@ public sealed class CallerResolver(
         }
 
         var scopes = principal.GetScopes().Where(Scopes.IsKnown).ToHashSet(StringComparer.Ordinal);
-        return new CallerResolution(new Caller(organisationId, clientId, principal.GetClaim(PartnerGraphClaims.Person), scopes), null, null, true);
+        return new CallerResolution(new Caller(organisationId, clientId, principal.GetClaim(PartnerGraphClaims.Person), scopes) { ExpiresAt = principal.GetExpirationDate() }, null, null, true);
     }
 
     /// <summary>Read again at most every ClientStatusCacheSeconds, so a disabled client's live tokens stop within that time.</summary>

@@ -103,7 +103,7 @@ public sealed record CaseRecordDraft
                 if (PersonalDataGuard.Find(value) is { } kind)
                 {
                     refused[i] = true;
-                    Problems.Add(new(field, CaseProblemCodes.PersonalDataNotAllowed, $"holds what looks like {Describe(kind)}. Case records never carry personal data: remove it."));
+                    Problems.Add(new(field, CaseProblemCodes.PersonalDataNotAllowed, $"holds what looks like {PersonalDataGuard.Describe(kind)}. Case records never carry personal data: remove it."));
                 }
                 else if (!string.IsNullOrWhiteSpace(value))
                 {
@@ -229,13 +229,6 @@ public sealed record CaseRecordDraft
             Problems.Add(new(field, code, message));
             return null;
         }
-
-        private static string Describe(PersonalDataKind kind) => kind switch
-        {
-            PersonalDataKind.NationalId => "a Thai national id number",
-            PersonalDataKind.PhoneNumber => "a phone number",
-            _ => "an e-mail address",
-        };
     }
 }
 

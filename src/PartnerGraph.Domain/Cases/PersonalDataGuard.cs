@@ -48,6 +48,14 @@ public static partial class PersonalDataGuard
         return number ?? (text.Contains('@', StringComparison.Ordinal) && Email().IsMatch(text) ? PersonalDataKind.EmailAddress : null);
     }
 
+    /// <summary>The kind in words, for a message that never repeats the value.</summary>
+    public static string Describe(PersonalDataKind kind) => kind switch
+    {
+        PersonalDataKind.NationalId => "a Thai national id number",
+        PersonalDataKind.PhoneNumber => "a phone number",
+        _ => "an e-mail address",
+    };
+
     /// <summary>Reads every run of digit groups and checks each span of whole groups in it.</summary>
     private static PersonalDataKind? FindInNumbers(string text)
     {

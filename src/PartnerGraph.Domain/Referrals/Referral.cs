@@ -31,6 +31,12 @@ public sealed class Referral
     public DateTime UpdatedAt { get; set; }
 
     public List<ReferralStatusChange> History { get; init; } = [];
+
+    /// <summary>The side an organisation stands on, or null when it neither sent nor received the referral.</summary>
+    public ReferralParty? PartyOf(string organisationId) =>
+        organisationId == FromOrganisationId ? ReferralParty.Sender
+        : organisationId == ToOrganisationId ? ReferralParty.Receiver
+        : null;
 }
 
 public enum ReferralKind

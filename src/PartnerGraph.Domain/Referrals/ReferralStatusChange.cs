@@ -30,4 +30,15 @@ public sealed class OutboxEvent
     public DateTime? PublishedAt { get; set; }
 
     public ReferralStatusChange? Change { get; init; }
+
+    /// <summary>The event of a change of a referral that already has its id; the change's sequence becomes the event's when both are written.</summary>
+    public static OutboxEvent Of(Referral referral, ReferralStatusChange change) => new()
+    {
+        Sequence = change.Sequence,
+        ReferralId = referral.Id,
+        FromOrganisationId = referral.FromOrganisationId,
+        ToOrganisationId = referral.ToOrganisationId,
+        OccurredAt = change.ChangedAt,
+        Change = change,
+    };
 }

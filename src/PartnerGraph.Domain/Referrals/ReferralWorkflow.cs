@@ -28,4 +28,75 @@ public static class ReferralWorkflow
         Moves.Any(m => m.From == from && m.To == to && m.By == party);
 
     public static bool IsFinal(ReferralStatus status) => !Moves.Any(m => m.From == status);
+
+    /// <summary>The longest reason kept in the history.</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>
+    /// Moves the referral to a status on behalf of an organisation that sent or received it, or refuses with the
+    /// moves that organisation may make instead. The referral's version goes up by one; the change is its new history entry.
+    /// </summary>
+    public static ReferralStatusChange Apply(Referral referral, ReferralStatus to, string organisationId, string? reason, DateTime at)
+    {
+        var party = referral.PartyOf(organisationId) ?? throw new ArgumentException("The organisation neither sent nor received the referral.", nameof(organisationId));
+        var move = Moves.FirstOrDefault(m => m.From == referral.Status && m.To == to && m.By == party);
+        if (move is null)
+        {
+            var allowed = AllowedFrom(referral.Status, party).Select(m => Name(m.To)).ToList();
+            var instead = allowed.Count == 0
+                ? $"As its {Name(party)} you cannot move it any further."
+                : $"As its {Name(party)} you may move it to {string.Join(" or ", allowed)}.";
+            throw new ReferralRefusedException(ReferralProblemCodes.TransitionNotAllowed, $"The referral is {Name(referral.Status)}: it cannot move to {Name(to)}. {instead}");
+        }
+
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (move.ReasonRequired && reason is null)
+        {
+            throw new ReferralRefusedException(ReferralProblemCodes.ReasonRequired, $"Say why the referral moves to {Name(to)}: reason is required.");
+        }
+
+        CheckReason(reason);
+        var change = new ReferralStatusChange
+        {
+            ReferralId = referral.Id,
+            PreviousStatus = referral.Status,
+            Status = to,
+            ChangedAt = at,
+            ChangedByOrganisationId = organisationId,
+            Reason = reason,
+        };
+        referral.Status = to;
+        referral.Version++;
+        referral.UpdatedAt = at;
+        referral.History.Add(change);
+        return change;
+    }
+
+    /// <summary>A reason is free text: it may carry neither personal data nor a whole case file.</summary>
+    public static void CheckReason(string? reason)
+    {
+        if (reason is null)
+        {
+            return;
+        }
+
+        if (reason.Length > MaxReasonLength)
+        {
+            throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, $"reason is longer than {MaxReasonLength} characters.");
+        }
+
+        if (Cases.PersonalDataGuard.Find(reason) is { } kind)
+        {
+            throw new ReferralRefusedException(ReferralProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {Cases.PersonalDataGuard.Describe(kind)}. Referrals never carry personal data: remove it.");
+        }
+    }
+
+    /// <summary>The status as partners write it in GraphQL, e.g. IN_SERVICE.</summary>
+    public static string Name(ReferralStatus status) => status switch
+    {
+        ReferralStatus.InService => "IN_SERVICE",
+        _ => status.ToString().ToUpperInvariant(),
+    };
+
+    private static string Name(ReferralParty party) => party == ReferralParty.Sender ? "sender" : "receiver";
 }

@@ -9,6 +9,7 @@ public static class ErrorCodes
     public const string NotAcceptable = "NOT_ACCEPTABLE";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
+    public const string StreamRequired = "STREAM_REQUIRED";
     public const string Unauthenticated = PartnerGraph.Identity.CallerResolver.Unauthenticated;
     public const string InvalidToken = PartnerGraph.Identity.CallerResolver.InvalidToken;
     public const string ClientDisabled = PartnerGraph.Identity.CallerResolver.ClientDisabled;
@@ -28,6 +29,13 @@ public static class ErrorCodes
     public const string AgreementRequired = "AGREEMENT_REQUIRED";
     public const string AgreementExpired = "AGREEMENT_EXPIRED";
     public const string GranularityNotAllowed = "GRANULARITY_NOT_ALLOWED";
+
+    public const string ReferralNotFound = "REFERRAL_NOT_FOUND";
+    public const string ConcurrentUpdate = "CONCURRENT_UPDATE";
+    public const string ReferralTransitionNotAllowed = PartnerGraph.Domain.Referrals.ReferralProblemCodes.TransitionNotAllowed;
+    public const string ReasonRequired = PartnerGraph.Domain.Referrals.ReferralProblemCodes.ReasonRequired;
+    public const string ConsentRequired = PartnerGraph.Domain.Referrals.ReferralProblemCodes.ConsentRequired;
+    public const string InvalidReferral = PartnerGraph.Domain.Referrals.ReferralProblemCodes.InvalidReferral;
 
     public const string PiiNotAllowed = PartnerGraph.Domain.Cases.CaseProblemCodes.PersonalDataNotAllowed;
     public const string InvalidCase = PartnerGraph.Domain.Cases.CaseProblemCodes.InvalidCase;

@@ -18,15 +18,20 @@ public sealed class RequestContext : Dictionary<string, object?>
     private int cellsSuppressed;
 
     public RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock)
+        : this(caller, databases, clock, new(async () =>
+        {
+            await using var db = await databases.CreateDbContextAsync().ConfigureAwait(false);
+            return await db.SharingAgreements.Where(a => a.OrganisationId == caller.OrganisationId).ToListAsync().ConfigureAwait(false);
+        }))
+    {
+    }
+
+    private RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock, Lazy<Task<IReadOnlyList<SharingAgreement>>> agreements)
     {
         Caller = caller;
         Databases = databases;
         Clock = clock;
-        agreements = new(async () =>
-        {
-            await using var db = await databases.CreateDbContextAsync().ConfigureAwait(false);
-            return await db.SharingAgreements.Where(a => a.OrganisationId == caller.OrganisationId).ToListAsync().ConfigureAwait(false);
-        });
+        this.agreements = agreements;
     }
 
     public Caller Caller { get; }
@@ -42,6 +47,9 @@ public sealed class RequestContext : Dictionary<string, object?>
 
     /// <summary>The caller's organisation's agreements, read once per request.</summary>
     public Task<IReadOnlyList<SharingAgreement>> AgreementsAsync() => agreements.Value;
+
+    /// <summary>The context of one event of a subscription: the same caller and agreements, loaders of its own.</summary>
+    public RequestContext ForEvent() => new(Caller, Databases, Clock, agreements);
 
     /// <summary>The request's loader of that name, made on first use.</summary>
     public BatchLoader<TKey, TValue> Loader<TKey, TValue>(string name, Func<PartnerGraphDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PartnerGraph.Data;
+using PartnerGraph.GraphQL.Events;
 
 namespace PartnerGraph.Server.Hosting;
 
@@ -27,15 +28,28 @@ public sealed class DatabaseReadiness(IDbContextFactory<PartnerGraphDbContext> d
     }
 }
 
-/// <summary>Health as a small JSON document: {"status": "ready"} or {"status": "unavailable", "code": "..."}.</summary>
+/// <summary>
+/// Ready while Redis carries the signal between instances; degraded (still 200: queries, mutations and subscriptions
+/// go on, events between instances wait for the outbox poll) while it is away.
+/// </summary>
+public sealed class SubscriptionSignalReadiness(OutboxSignal signal) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(signal.IsConnected ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded("REDIS_UNAVAILABLE"));
+}
+
+/// <summary>Health as a small JSON document: {"status": "ready"}, {"status": "degraded", "code": "..."} or {"status": "unavailable", "code": "..."}.</summary>
 public static class HealthResponses
 {
     public static Task WriteAsync(HttpContext http, HealthReport report)
     {
-        var problem = report.Entries.Values.FirstOrDefault(e => e.Status != HealthStatus.Healthy);
-        return http.Response.WriteAsJsonAsync(report.Status == HealthStatus.Healthy
-            ? new HealthBody(report.Entries.Count == 0 ? "up" : "ready", null)
-            : new HealthBody("unavailable", problem.Description));
+        var problem = report.Entries.Values.OrderBy(e => e.Status).FirstOrDefault(e => e.Status != HealthStatus.Healthy);
+        return http.Response.WriteAsJsonAsync(report.Status switch
+        {
+            HealthStatus.Healthy => new HealthBody(report.Entries.Count == 0 ? "up" : "ready", null),
+            HealthStatus.Degraded => new HealthBody("degraded", problem.Description),
+            _ => new HealthBody("unavailable", problem.Description),
+        });
     }
 
     private sealed record HealthBody(string Status, string? Code);

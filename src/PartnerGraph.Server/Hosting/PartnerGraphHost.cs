@@ -18,12 +18,15 @@ public static class PartnerGraphHost
         builder.Services.AddPartnerGraphData(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddPartnerGraphIdentity(builder.Configuration, builder.Environment);
         builder.Services.AddPartnerGraphSchema();
-        builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseReadiness>("database", tags: ["ready"])
+            .AddCheck<SubscriptionSignalReadiness>("subscriptions", tags: ["ready"]);
         return builder;
     }
 
     public static WebApplication MapPartnerGraph(this WebApplication app)
     {
+        app.UseWebSockets();
         app.UseAuthentication();
         app.MapPartnerGraphIdentity();
         app.MapGraphQLHttp("/graphql");

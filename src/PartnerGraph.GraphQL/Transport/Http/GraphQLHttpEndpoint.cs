@@ -14,6 +14,8 @@ using PartnerGraph.Data;
 using PartnerGraph.GraphQL.Audit;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.Identity;
+using PartnerGraph.GraphQL.Transport.Sse;
+using PartnerGraph.GraphQL.Transport.WebSockets;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
 
@@ -23,25 +25,23 @@ namespace PartnerGraph.GraphQL.Transport.Http;
 /// Every request, answered or refused, leaves one access log entry. It knows nothing of referrals or statistics.
 /// </summary>
 public sealed class GraphQLHttpEndpoint(
-    IDocumentExecuter executer,
-    SchemaCatalogue schemas,
+    GraphQLRunner runner,
+    GraphQLSseTransport sse,
     IGraphQLTextSerializer serializer,
     GraphQLRequestReader reader,
-    DocumentCache documents,
     CallerResolver callers,
-    QueryLimitsRule limits,
     ClientRateLimiter rateLimiter,
     AccessLogWriter accessLog,
     IDbContextFactory<PartnerGraphDbContext> databases,
     TimeProvider clock,
-    IOptions<GraphQLHttpOptions> options,
-    IOptions<QueryLimitsOptions> limitOptions)
+    IOptions<GraphQLHttpOptions> options)
 {
     public async Task HandleAsync(HttpContext http)
     {
         var started = Stopwatch.GetTimestamp();
         var at = clock.GetUtcNow().UtcDateTime;
-        var mediaType = MediaTypes.Negotiate(http.Request.Headers.Accept);
+        var streaming = GraphQLSseTransport.IsRequested(http.Request);
+        var mediaType = streaming ? MediaTypes.Json : MediaTypes.Negotiate(http.Request.Headers.Accept);
         Caller? caller = null;
         GraphQLRequest? request = null;
         GraphQLDocument? document = null;
@@ -80,7 +80,16 @@ public sealed class GraphQLHttpEndpoint(
                 : await reader.ReadPostAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
 
             var context = new RequestContext(caller, databases, clock);
-            var result = await ExecuteAsync(http, context, request, document = documents.Parse(request.Query));
+            if (streaming)
+            {
+                // Server-Sent Events (graphql-sse): past authentication, every answer is an event on the stream.
+                var outcome = await sse.StreamAsync(http, context, request, CallerResolver.BearerToken(http.Request.Headers.Authorization.ToString())!);
+                record = AccessRecord.Describe(outcome.Document, request.OperationName, request.Query, outcome.Result, request.Variables);
+                await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+                return;
+            }
+
+            var result = await ExecuteAsync(http, context, request, document = runner.Parse(request));
             record = AccessRecord.Describe(document, request.OperationName, request.Query, result, request.Variables);
             record.CellsSuppressed = context.CellsSuppressed;
             await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
@@ -107,46 +116,20 @@ public sealed class GraphQLHttpEndpoint(
 
     private async Task<ExecutionResult> ExecuteAsync(HttpContext http, RequestContext context, GraphQLRequest request, GraphQLDocument? document)
     {
-        if (document is not null && HttpMethods.IsGet(http.Request.Method) && OperationOf(document, request.OperationName) is { } operation and not OperationType.Query)
+        var operation = document is null ? null : GraphQLRunner.OperationOf(document, request.OperationName);
+        if (HttpMethods.IsGet(http.Request.Method) && operation is { } type and not OperationType.Query)
         {
             http.Response.Headers.Allow = "POST";
-            throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {operation.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
+            throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {type.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
         }
 
-        var schema = schemas.For(context.Caller.Scopes);
-
-        // Measured before validation: the core rules themselves are slow on hostile documents (10,000 aliases).
-        if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
+        if (operation == OperationType.Subscription)
         {
-            return new ExecutionResult { Errors = [tooMuch] };
+            // Answered here, not executed: a subscription's result is a stream, which a plain response cannot carry.
+            return new ExecutionResult { Errors = [new ExecutionError("A subscription needs a stream: open a WebSocket (graphql-transport-ws) at /graphql, or POST with Accept: text/event-stream (graphql-sse).") { Code = ErrorCodes.StreamRequired }] };
         }
 
-        return await executer.ExecuteAsync(new ExecutionOptions
-        {
-            Schema = schema,
-            Query = request.Query,
-            Document = document,
-            OperationName = request.OperationName,
-            Variables = request.Variables,
-            Extensions = request.Extensions,
-            RequestServices = http.RequestServices,
-            User = http.User,
-            UserContext = context,
-            ValidationRules = DocumentValidator.CoreRules.Append(limits),
-            Timeout = TimeSpan.FromSeconds(limitOptions.Value.ExecutionTimeoutSeconds),
-            TimeoutAction = TimeoutAction.ReturnTimeoutError,
-            CancellationToken = http.RequestAborted,
-        });
-    }
-
-    /// <summary>The type of the operation that would run, or null when the executer must report the document's problem.</summary>
-    private static OperationType? OperationOf(GraphQLDocument document, string? operationName)
-    {
-        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        var operation = operationName is null
-            ? (operations.Count == 1 ? operations[0] : null)
-            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
-        return operation?.Operation;
+        return await runner.ExecuteAsync(context, request, document, http.RequestServices, http.RequestAborted);
     }
 
     private async Task WriteAsync(HttpContext http, int status, string mediaType, ExecutionResult result)
@@ -164,6 +147,13 @@ public static class GraphQLHttpEndpointExtensions
         services.AddOptions<GraphQLHttpOptions>().BindConfiguration(GraphQLHttpOptions.Section);
         services.AddOptions<QueryLimitsOptions>().BindConfiguration(QueryLimitsOptions.Section);
         services.AddSingleton<QueryLimitsRule>();
+        services.AddSingleton<GraphQLRunner>();
+        services.AddSingleton<SubscriptionFanOut>();
+        services.AddSingleton<CallerWatch>();
+        services.AddOptions<GraphQLSseOptions>().BindConfiguration(GraphQLSseOptions.Section);
+        services.AddSingleton<GraphQLSseTransport>();
+        services.AddOptions<GraphQLWsOptions>().BindConfiguration(GraphQLWsOptions.Section);
+        services.AddSingleton<GraphQLWsTransport>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<GraphQLRequestReader>();
         services.AddSingleton<DocumentCache>();
@@ -172,5 +162,7 @@ public static class GraphQLHttpEndpointExtensions
     }
 
     public static IEndpointConventionBuilder MapGraphQLHttp(this IEndpointRouteBuilder endpoints, string pattern = "/graphql") =>
-        endpoints.Map(pattern, http => http.RequestServices.GetRequiredService<GraphQLHttpEndpoint>().HandleAsync(http));
+        endpoints.Map(pattern, http => GraphQLWsTransport.IsRequested(http)
+            ? http.RequestServices.GetRequiredService<GraphQLWsTransport>().HandleAsync(http)
+            : http.RequestServices.GetRequiredService<GraphQLHttpEndpoint>().HandleAsync(http));
 }

@@ -73,50 +73,55 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
 
         using (json)
         {
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request body must be one JSON object: {\"query\": \"...\", \"variables\": {...}}. Batches are not accepted.");
-            }
-
-            string? query = null;
-            string? operationName = null;
-            Inputs? variables = null;
-            Inputs? extensions = null;
-            foreach (var property in root.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case "query":
-                        query = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
-                            : throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
-                        break;
-                    case "operationName":
-                        operationName = property.Value.ValueKind switch
-                        {
-                            JsonValueKind.String => property.Value.GetString(),
-                            JsonValueKind.Null => null,
-                            _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "operationName must be a string or null."),
-                        };
-                        break;
-                    case "variables":
-                        variables = ReadMap(property.Value, "variables");
-                        break;
-                    case "extensions":
-                        extensions = ReadMap(property.Value, "extensions");
-                        break;
-                    default:
-                        break;
-                }
-            }
-
-            if (string.IsNullOrEmpty(query))
-            {
-                throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"}.");
-            }
-
-            return new GraphQLRequest(query, operationName, variables, extensions);
+            return Read(json.RootElement);
         }
+    }
+
+    /// <summary>A request from its JSON object (the POST body, or the payload of a WebSocket subscribe message).</summary>
+    public GraphQLRequest Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request body must be one JSON object: {\"query\": \"...\", \"variables\": {...}}. Batches are not accepted.");
+        }
+
+        string? query = null;
+        string? operationName = null;
+        Inputs? variables = null;
+        Inputs? extensions = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "query":
+                    query = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
+                        : throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
+                    break;
+                case "operationName":
+                    operationName = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "operationName must be a string or null."),
+                    };
+                    break;
+                case "variables":
+                    variables = ReadMap(property.Value, "variables");
+                    break;
+                case "extensions":
+                    extensions = ReadMap(property.Value, "extensions");
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        if (string.IsNullOrEmpty(query))
+        {
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"}.");
+        }
+
+        return new GraphQLRequest(query, operationName, variables, extensions);
     }
 
     private Inputs? ReadMap(JsonElement value, string name) =>

@@ -1,0 +1,250 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Referrals;
+using PartnerGraph.GraphQL.Events;
+
+namespace PartnerGraph.GraphQL.Referrals;
+
+public sealed class ReferralEventOptions
+{
+    public const string Section = "Subscriptions";
+
+    /// <summary>How often the outbox is read when no signal comes (another instance without Redis, Redis away).</summary>
+    public int PollMilliseconds { get; set; } = 1000;
+
+    /// <summary>How many events one read of the outbox takes at most.</summary>
+    public int BatchSize { get; set; } = 500;
+}
+
+/// <summary>
+/// This instance's reader of the outbox: it reads every new event in sequence order, when signalled and on a poll, and
+/// hands each to the subscriptions whose organisation sent or received the referral. A subscription that asks for the
+/// events after a sequence gets those from the outbox first and then the live ones, with no gap and no repeat.
+/// </summary>
+public sealed partial class ReferralEventFeed : BackgroundService
+{
+    private readonly IDbContextFactory<PartnerGraphDbContext> databases;
+    private readonly OutboxSignal signal;
+    private readonly ReferralEventOptions options;
+    private readonly ILogger<ReferralEventFeed> logger;
+    private readonly Lock gate = new();
+    private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Listener[] listeners = [];
+    private long head;
+
+    public ReferralEventFeed(IDbContextFactory<PartnerGraphDbContext> databases, OutboxSignal signal, IOptions<ReferralEventOptions> options, ILogger<ReferralEventFeed> logger)
+    {
+        this.databases = databases;
+        this.signal = signal;
+        this.options = options.Value;
+        this.logger = logger;
+        signal.Signalled += () => wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>The last sequence this instance has handed on.</summary>
+    public long Head
+    {
+        get
+        {
+            lock (gate)
+            {
+                return head;
+            }
+        }
+    }
+
+    /// <summary>The events of referrals the organisation sent or received (of one referral, if given), after a sequence if given, else from now on.</summary>
+    public async Task<IObservable<ReferralStatusChange>> SubscribeAsync(string organisationId, long? referralId, long? after, CancellationToken cancellationToken)
+    {
+        await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Stream(this, new Filter(organisationId, referralId), after);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!ready.Task.IsCompleted && !stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var db = await databases.CreateDbContextAsync(stoppingToken).ConfigureAwait(false);
+                head = await db.OutboxEvents.MaxAsync(e => (long?)e.Sequence, stoppingToken).ConfigureAwait(false) ?? 0;
+                ready.TrySetResult();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogReadFailed(e.GetType().Name);
+                await Task.Delay(options.PollMilliseconds, stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                poll.CancelAfter(options.PollMilliseconds);
+                try
+                {
+                    await wake.Reader.ReadAsync(poll.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // the poll interval passed without a signal
+                }
+            }
+
+            try
+            {
+                await ReadNewEventsAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database is away: nothing is handed on, and the next read starts from the same sequence.
+                LogReadFailed(e.GetType().Name);
+            }
+        }
+    }
+
+    private async Task ReadNewEventsAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var from = Head;
+            await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+            var batch = await Events(db, from).Take(options.BatchSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+            lock (gate)
+            {
+                foreach (var e in batch)
+                {
+                    head = e.Sequence;
+                    foreach (var listener in listeners)
+                    {
+                        listener.Offer(e);
+                    }
+                }
+            }
+
+            if (batch.Count < options.BatchSize)
+            {
+                return;
+            }
+        }
+    }
+
+    private static IQueryable<OutboxEvent> Events(PartnerGraphDbContext db, long after) =>
+        db.OutboxEvents.Include(e => e.Change).Where(e => e.Sequence > after).OrderBy(e => e.Sequence);
+
+    private long Register(Listener listener)
+    {
+        lock (gate)
+        {
+            listeners = [.. listeners, listener];
+            return head;
+        }
+    }
+
+    private void Unregister(Listener listener)
+    {
+        lock (gate)
+        {
+            listeners = listeners.Where(l => l != listener).ToArray();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the outbox ({Error}); trying again")]
+    private partial void LogReadFailed(string error);
+
+    private sealed record Filter(string OrganisationId, long? ReferralId)
+    {
+        public bool Matches(OutboxEvent e) =>
+            (e.FromOrganisationId == OrganisationId || e.ToOrganisationId == OrganisationId) && (ReferralId is null || e.ReferralId == ReferralId);
+    }
+
+    private sealed class Listener(Filter filter)
+    {
+        public Channel<OutboxEvent> Events { get; } = Channel.CreateUnbounded<OutboxEvent>(new UnboundedChannelOptions { SingleReader = true });
+
+        public void Offer(OutboxEvent e)
+        {
+            if (filter.Matches(e))
+            {
+                Events.Writer.TryWrite(e);
+            }
+        }
+    }
+
+    /// <summary>One subscriber's events: registered for live events first, then the replay read up to the head at registration, then the live ones after it.</summary>
+    private sealed class Stream(ReferralEventFeed feed, Filter filter, long? after) : IObservable<ReferralStatusChange>
+    {
+        public IDisposable Subscribe(IObserver<ReferralStatusChange> observer)
+        {
+            var listener = new Listener(filter);
+            var registeredAt = feed.Register(listener);
+            var stop = new CancellationTokenSource();
+            _ = Task.Run(() => PumpAsync(listener, registeredAt, observer, stop.Token));
+            return new Unsubscriber(() =>
+            {
+                feed.Unregister(listener);
+                listener.Events.Writer.TryComplete();
+                stop.Cancel();
+                stop.Dispose();
+            });
+        }
+
+        private async Task PumpAsync(Listener listener, long registeredAt, IObserver<ReferralStatusChange> observer, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var last = after ?? registeredAt;
+                while (last < registeredAt)
+                {
+                    await using var db = await feed.databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+                    var replay = await Events(db, last).Where(e => e.Sequence <= registeredAt)
+                        .Where(e => e.FromOrganisationId == filter.OrganisationId || e.ToOrganisationId == filter.OrganisationId)
+                        .Where(e => filter.ReferralId == null || e.ReferralId == filter.ReferralId)
+                        .Take(feed.options.BatchSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+                    foreach (var e in replay)
+                    {
+                        observer.OnNext(e.Change!);
+                    }
+
+                    last = replay.Count < feed.options.BatchSize ? registeredAt : replay[^1].Sequence;
+                }
+
+                await foreach (var e in listener.Events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (e.Sequence > last)
+                    {
+                        last = e.Sequence;
+                        observer.OnNext(e.Change!);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // unsubscribed
+            }
+            catch (Exception e)
+            {
+                observer.OnError(e);
+            }
+        }
+    }
+
+    private sealed class Unsubscriber(Action dispose) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                dispose();
+            }
+        }
+    }
+}

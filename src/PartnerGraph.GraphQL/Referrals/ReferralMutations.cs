@@ -1,0 +1,147 @@
+using System.Globalization;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Referrals;
+using PartnerGraph.Domain.Sharing;
+using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Events;
+using PartnerGraph.Identity;
+
+namespace PartnerGraph.GraphQL.Referrals;
+
+/// <summary>
+/// The referral workflow: the sender creates and withdraws, the receiver moves the referral forward. Each change writes
+/// the referral, its history entry and its outbox event in one transaction; subscribers are fed from the outbox.
+/// </summary>
+public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
+{
+    private const int ReferenceAttempts = 5;
+
+    public RootOperation Operation => RootOperation.Mutation;
+
+    public void AddFields(ObjectGraphType root)
+    {
+        root.Field<NonNullGraphType<ReferralPayloadType>, ReferralPayload>("createReferral")
+            .Description("Refers a case from the caller's organisation to another. Errors: CONSENT_REQUIRED, INVALID_REFERRAL, UNKNOWN_ORGANISATION, AGREEMENT_REQUIRED.")
+            .Argument<NonNullGraphType<CreateReferralInputType>>("input")
+            .RequireScopes(Scopes.ReferralsWrite)
+            .ResolveAsync(async c => await CreateAsync(c));
+
+        Move(root, "acknowledgeReferral", ReferralStatus.Acknowledged, "The receiver acknowledges a SUBMITTED referral.");
+        Move(root, "acceptReferral", ReferralStatus.Accepted, "The receiver accepts an ACKNOWLEDGED referral.");
+        Move(root, "declineReferral", ReferralStatus.Declined, "The receiver declines an ACKNOWLEDGED referral; reason is required.");
+        Move(root, "startReferralService", ReferralStatus.InService, "The receiver starts the services of an ACCEPTED referral.");
+        Move(root, "completeReferral", ReferralStatus.Completed, "The receiver completes the services of a referral IN_SERVICE.");
+        Move(root, "withdrawReferral", ReferralStatus.Withdrawn, "The sender withdraws a referral that is SUBMITTED, ACKNOWLEDGED or ACCEPTED.");
+    }
+
+    private void Move(ObjectGraphType root, string name, ReferralStatus to, string description) =>
+        root.Field<NonNullGraphType<ReferralPayloadType>, ReferralPayload>(name)
+            .Description(description + " Errors: REFERRAL_TRANSITION_NOT_ALLOWED (naming the moves you may make), CONCURRENT_UPDATE, REFERRAL_NOT_FOUND, REASON_REQUIRED, PII_NOT_ALLOWED.")
+            .Argument<NonNullGraphType<ReferralTransitionInputType>>("input")
+            .RequireScopes(Scopes.ReferralsWrite)
+            .ResolveAsync(async c => await MoveAsync(c, to));
+
+    private async Task<ReferralPayload> CreateAsync(IResolveFieldContext c)
+    {
+        await c.RequireAgreementAsync(SharedDatasets.Referrals);
+        var request = c.Request();
+        var input = c.GetArgument<CreateReferralInput>("input");
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await c.OpenDatabaseAsync();
+            var sender = await db.Organisations.FirstOrDefaultAsync(o => o.Id == request.Caller.OrganisationId, c.CancellationToken)
+                ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
+            var receiver = await db.Organisations.FirstOrDefaultAsync(o => o.Id == input.ToOrganisation, c.CancellationToken)
+                ?? throw new UserError(ErrorCodes.UnknownOrganisation, $"There is no organisation '{GlobalId.Truncate(input.ToOrganisation)}'. The organisations query lists their slugs.");
+            var at = request.Clock.GetUtcNow().UtcDateTime;
+            var reference = await NextReferenceAsync(db, at, c.CancellationToken);
+            var referral = Refusing(() => input.ToRequest().Open(sender, receiver, reference, at));
+            try
+            {
+                // The outbox event needs the referral's id: two writes, one transaction.
+                await using var transaction = await db.Database.BeginTransactionAsync(c.CancellationToken);
+                db.Referrals.Add(referral);
+                await db.SaveChangesAsync(c.CancellationToken);
+                db.OutboxEvents.Add(OutboxEvent.Of(referral, referral.History[0]));
+                await db.SaveChangesAsync(c.CancellationToken);
+                await transaction.CommitAsync(c.CancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < ReferenceAttempts)
+            {
+                if (await ReferenceTakenAsync(c, referral.Reference))
+                {
+                    continue; // another instance took the same reference at the same moment
+                }
+
+                throw;
+            }
+
+            outbox.Notify();
+            return new ReferralPayload(referral, referral.History[0]);
+        }
+    }
+
+    private async Task<ReferralPayload> MoveAsync(IResolveFieldContext c, ReferralStatus to)
+    {
+        await c.RequireAgreementAsync(SharedDatasets.Referrals);
+        var request = c.Request();
+        var input = c.GetArgument<ReferralTransitionInput>("input");
+        var id = GlobalId.DecodeLong(input.ReferralId, ReferralType.TypeName);
+        await using var db = await c.OpenDatabaseAsync();
+        var referral = await db.VisibleReferrals(request.Caller).AsTracking().FirstOrDefaultAsync(r => r.Id == id, c.CancellationToken)
+            ?? throw new UserError(ErrorCodes.ReferralNotFound, "Your organisation sent or received no referral with this id.");
+        if (referral.Version != input.ExpectedVersion)
+        {
+            throw Stale(referral);
+        }
+
+        var change = Refusing(() => ReferralWorkflow.Apply(referral, to, request.Caller.OrganisationId, input.Reason, request.Clock.GetUtcNow().UtcDateTime));
+        db.OutboxEvents.Add(OutboxEvent.Of(referral, change));
+        try
+        {
+            await db.SaveChangesAsync(c.CancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else's change committed between our read and our write: theirs stands, ours is not written.
+            await using var fresh = await c.OpenDatabaseAsync();
+            throw Stale(await fresh.Referrals.FirstAsync(r => r.Id == id, c.CancellationToken));
+        }
+
+        outbox.Notify();
+        return new ReferralPayload(referral, change);
+    }
+
+    private static UserError Stale(Referral current) =>
+        new(ErrorCodes.ConcurrentUpdate, string.Create(CultureInfo.InvariantCulture, $"The referral changed since you read it: it is now {ReferralWorkflow.Name(current.Status)} at version {current.Version}. Read it again and decide; nothing was changed."));
+
+    private static T Refusing<T>(Func<T> rule)
+    {
+        try
+        {
+            return rule();
+        }
+        catch (ReferralRefusedException refusal)
+        {
+            throw new UserError(refusal.Code, refusal.Message);
+        }
+    }
+
+    /// <summary>REF-YYYY-NNNNNN: the next number of the year. Two instances may pick the same one; the unique index decides.</summary>
+    private static async Task<string> NextReferenceAsync(PartnerGraphDbContext db, DateTime at, CancellationToken cancellationToken)
+    {
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"REF-{at.Year}-");
+        var last = await db.Referrals.Where(r => r.Reference.StartsWith(prefix)).MaxAsync(r => (string?)r.Reference, cancellationToken);
+        var number = last is null ? 1 : int.Parse(last.AsSpan(prefix.Length), CultureInfo.InvariantCulture) + 1;
+        return string.Create(CultureInfo.InvariantCulture, $"{prefix}{number:000000}");
+    }
+
+    private static async Task<bool> ReferenceTakenAsync(IResolveFieldContext c, string reference)
+    {
+        await using var db = await c.OpenDatabaseAsync();
+        return await db.Referrals.AnyAsync(r => r.Reference == reference, c.CancellationToken);
+    }
+}

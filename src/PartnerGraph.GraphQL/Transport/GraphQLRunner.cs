@@ -1,0 +1,110 @@
+using GraphQL;
+using GraphQL.Execution;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+using Microsoft.Extensions.Options;
+using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Transport.Http;
+
+namespace PartnerGraph.GraphQL.Transport;
+
+/// <summary>
+/// The one way every transport runs a GraphQL request for a caller: the caller's schema, the limits measured before
+/// validation, the execution with its timeout. Subscriptions come back as shared streams of serialised results.
+/// </summary>
+public sealed class GraphQLRunner(
+    IDocumentExecuter executer,
+    SchemaCatalogue schemas,
+    DocumentCache documents,
+    QueryLimitsRule limits,
+    SubscriptionFanOut fanOut,
+    IOptions<QueryLimitsOptions> limitOptions)
+{
+    /// <summary>Parses (from the cache) a request's document; null when it does not parse, and the executer reports why.</summary>
+    public GraphQLDocument? Parse(GraphQLRequest request) => documents.Parse(request.Query);
+
+    /// <summary>Runs a query or mutation, or starts a subscription (its result then carries Streams, not yet listened to).</summary>
+    public async Task<ExecutionResult> ExecuteAsync(RequestContext context, GraphQLRequest request, GraphQLDocument? document, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var schema = schemas.For(context.Caller.Scopes);
+
+        // Measured before validation: the core rules themselves are slow on hostile documents (10,000 aliases).
+        if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
+        {
+            return new ExecutionResult { Errors = [tooMuch] };
+        }
+
+        var streaming = document is not null && OperationOf(document, request.OperationName) == OperationType.Subscription;
+        return await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Schema = schema,
+            Query = request.Query,
+            Document = document,
+            OperationName = request.OperationName,
+            Variables = request.Variables,
+            Extensions = request.Extensions,
+            RequestServices = services,
+            UserContext = context,
+            ValidationRules = DocumentValidator.CoreRules.Append(limits),
+
+            // A subscription lives as long as its subscriber; the timeout bounds the work of answering, not the wait.
+            Timeout = streaming ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(limitOptions.Value.ExecutionTimeoutSeconds),
+            TimeoutAction = TimeoutAction.ReturnTimeoutError,
+            CancellationToken = cancellationToken,
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs any operation for a streaming transport: a single result for queries and mutations and for requests that
+    /// fail before a stream exists; for a subscription, a stream of serialised results shared with every subscriber of
+    /// the same document, variables, organisation and scopes, so each event is executed once for all of them.
+    /// </summary>
+    public async Task<OperationOutcome> RunAsync(RequestContext context, GraphQLRequest request, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var document = Parse(request);
+        if (document is not null && OperationOf(document, request.OperationName) == OperationType.Subscription && fanOut.TryJoin(context, request, document) is { } joined)
+        {
+            return new OperationOutcome(null, joined, document);
+        }
+
+        var result = await ExecuteAsync(context, request, document, services, cancellationToken).ConfigureAwait(false);
+        if (result.Streams is { Count: > 0 } streams)
+        {
+            return new OperationOutcome(result, fanOut.Start(context, request, document!, streams.Values.Single()), document);
+        }
+
+        return new OperationOutcome(result, null, document);
+    }
+
+    /// <summary>The type of the operation that would run, or null when the executer must report the document's problem.</summary>
+    public static OperationType? OperationOf(GraphQLDocument document, string? operationName)
+    {
+        GraphQLOperationDefinition? operation = null;
+        foreach (var definition in document.Definitions)
+        {
+            if (definition is not GraphQLOperationDefinition candidate)
+            {
+                continue;
+            }
+
+            if (operationName is null)
+            {
+                if (operation is not null)
+                {
+                    return null; // several operations and no name: the executer explains
+                }
+
+                operation = candidate;
+            }
+            else if (candidate.Name?.StringValue == operationName)
+            {
+                operation = candidate;
+            }
+        }
+
+        return operation?.Operation;
+    }
+}
+
+/// <summary>What running an operation gave: a result (possibly errors only), a stream of results, or both (the stream's opening result).</summary>
+public sealed record OperationOutcome(ExecutionResult? Result, Subscriber? Stream, GraphQLDocument? Document);
