@@ -13,9 +13,9 @@ using Microsoft.Extensions.Options;
 using PartnerGraph.Data;
 using PartnerGraph.GraphQL.Audit;
 using PartnerGraph.GraphQL.Common;
-using PartnerGraph.Identity;
 using PartnerGraph.GraphQL.Transport.Sse;
 using PartnerGraph.GraphQL.Transport.WebSockets;
+using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
 
