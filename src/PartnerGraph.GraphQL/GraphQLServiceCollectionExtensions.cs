@@ -31,6 +31,7 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<IRootFields, AccessLogQueries>();
         services.AddSingleton<IRootFields, Cases.CaseMutations>();
         services.AddSingleton<IRootFields, ReferralMutations>();
+        services.AddSingleton<IRootFields, CoverageReportMutations>();
         services.AddSingleton<IRootFields, ReferralSubscriptions>();
         services.AddSingleton<IRootFields, StatisticsQueries>();
         services.AddSingleton<IRootFields, CoverageGapQueries>();

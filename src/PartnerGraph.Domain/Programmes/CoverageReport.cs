@@ -23,8 +23,8 @@ public sealed class CoverageReport
     public string? ReturnReason { get; set; }
     public int Version { get; set; } = 1;
 
-    public required CoverageFigures Reached { get; init; }
-    public required CoverageFigures Target { get; init; }
+    public required CoverageFigures Reached { get; set; }
+    public required CoverageFigures Target { get; set; }
 }
 
 /// <summary>The figures a coverage report counts, reached or targeted.</summary>

@@ -35,6 +35,11 @@ public static class ErrorCodes
     public const string ReferralTransitionNotAllowed = PartnerGraph.Domain.Referrals.ReferralProblemCodes.TransitionNotAllowed;
     public const string ReasonRequired = PartnerGraph.Domain.Referrals.ReferralProblemCodes.ReasonRequired;
     public const string ConsentRequired = PartnerGraph.Domain.Referrals.ReferralProblemCodes.ConsentRequired;
+    public const string CoverageReportNotFound = "COVERAGE_REPORT_NOT_FOUND";
+    public const string InvalidCoverageReport = PartnerGraph.Domain.Programmes.CoverageProblemCodes.InvalidCoverageReport;
+    public const string NotAProgrammePartner = PartnerGraph.Domain.Programmes.CoverageProblemCodes.NotAProgrammePartner;
+    public const string CoverageReportExists = PartnerGraph.Domain.Programmes.CoverageProblemCodes.ReportAlreadySubmitted;
+    public const string CoverageReviewNotAllowed = PartnerGraph.Domain.Programmes.CoverageProblemCodes.ReviewNotAllowed;
     public const string InvalidReferral = PartnerGraph.Domain.Referrals.ReferralProblemCodes.InvalidReferral;
 
     public const string PiiNotAllowed = PartnerGraph.Domain.Cases.CaseProblemCodes.PersonalDataNotAllowed;

@@ -19,6 +19,11 @@ public static class TestDatabase
     public const string AllScopesClient = "test-all-scopes";
     public const string AllScopesSecret = "test-secret-all-scopes";
 
+    /// <summary>A second organisation with every scope: the receiver of referrals the first one sends, a partner of ATD's shelter programme.</summary>
+    public const string ShelterClient = "test-shelter";
+    public const string ShelterSecret = "test-secret-shelter";
+    public const string ShelterOrganisation = "shelter-northern-children";
+
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
 
     public static string Folder { get; } = Directory.CreateTempSubdirectory("partnergraph-tests-").FullName;
@@ -40,7 +45,9 @@ public static class TestDatabase
         await using (var app = new PartnerGraphApp(path, "Development", seed: true))
         {
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync("atd", AllScopesClient, Scopes.All.ToList(), AllScopesSecret);
+            var registry = scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>();
+            await registry.AddAsync("atd", AllScopesClient, Scopes.All.ToList(), AllScopesSecret);
+            await registry.AddAsync(ShelterOrganisation, ShelterClient, Scopes.All.ToList(), ShelterSecret);
         }
 
         // One file, no WAL beside it, so that a plain copy is the whole database.
