@@ -174,11 +174,11 @@ public sealed class GraphQLWsProtocolTests : IAsyncLifetime
 
         await ws.SendAsync(Subscribe("s", Subscription));
         await Task.Delay(300);
-        var created = await ReferralsFlow.CreateAsync(client);
+        var (created, _) = await ReferralsFlow.CreateAsync(client);
         var first = await ws.NextMessageAsync();
         await ws.SendAsync("{\"type\":\"complete\",\"id\":\"s\"}");
         await Task.Delay(300);
-        await ReferralsFlow.WithdrawAsync(client, created, 1);
+        await ReferralsFlow.MoveAsync(client, "withdrawReferral", created, 1);
         await ws.SendAsync(Subscribe("q", "{ viewer { scopes } }"));
         var afterComplete = await ws.NextMessageAsync();
 
@@ -217,17 +217,37 @@ public sealed class GraphQLWsProtocolTests : IAsyncLifetime
         new() { ["id"] = id, ["type"] = "subscribe", ["payload"] = new JsonObject { ["query"] = query } };
 }
 
-/// <summary>Referral changes for subscription tests: ATD sends to the test shelter.</summary>
+/// <summary>Referral changes for subscription tests: ATD sends to the test shelter, the shelter moves them on.</summary>
 public static class ReferralsFlow
 {
-    public static async Task<string> CreateAsync(GraphQLClient sender) =>
-        (await sender.PostAsync(
-            "mutation($input: CreateReferralInput!) { createReferral(input: $input) { referral { id } } }",
+    /// <summary>Creates a referral from ATD to the shelter: its id and the sequence of its first change.</summary>
+    public static async Task<(string Id, long Sequence)> CreateAsync(GraphQLClient sender)
+    {
+        var payload = (await sender.PostAsync(
+            "mutation($input: CreateReferralInput!) { createReferral(input: $input) { referral { id } change { sequence } } }",
             new { input = new { toOrganisation = TestDatabase.ShelterOrganisation, kind = "DOMESTIC", services = new[] { "SHELTER" }, consent = new { givenBy = "CHILD" } } }))
-            .AssertNoErrors().Data!["createReferral"]!["referral"]!["id"]!.GetValue<string>();
+            .AssertNoErrors().Data!["createReferral"]!;
+        return (payload["referral"]!["id"]!.GetValue<string>(), payload["change"]!["sequence"]!.GetValue<long>());
+    }
 
-    public static async Task WithdrawAsync(GraphQLClient sender, string id, int version) =>
-        (await sender.PostAsync(
-            "mutation($input: ReferralTransitionInput!) { withdrawReferral(input: $input) { referral { status } } }",
-            new { input = new { referralId = id, expectedVersion = version } })).AssertNoErrors();
+    /// <summary>One move (a mutation such as acknowledgeReferral) from the version given: the change's sequence.</summary>
+    public static async Task<long> MoveAsync(GraphQLClient party, string mutation, string id, int version) =>
+        (await party.PostAsync(
+            $$"""mutation($input: ReferralTransitionInput!) { {{mutation}}(input: $input) { change { sequence } } }""",
+            new { input = new { referralId = id, expectedVersion = version } }))
+            .AssertNoErrors().Data![mutation]!["change"]!["sequence"]!.GetValue<long>();
+
+    /// <summary>A referral taken from SUBMITTED to COMPLETED: the five sequences, in order.</summary>
+    public static async Task<List<long>> CompleteOneAsync(GraphQLClient sender, GraphQLClient receiver)
+    {
+        var (id, first) = await CreateAsync(sender);
+        var sequences = new List<long> { first };
+        var version = 1;
+        foreach (var move in new[] { "acknowledgeReferral", "acceptReferral", "startReferralService", "completeReferral" })
+        {
+            sequences.Add(await MoveAsync(receiver, move, id, version++));
+        }
+
+        return sequences;
+    }
 }
