@@ -8,6 +8,12 @@ using System.Text.Json.Nodes;
 
 // caseStatistics over a large synthetic caseload, measured as a partner sees it: a real server process on
 // 127.0.0.1, a token, sequential requests, latency percentiles. Usage: PartnerGraph.Bench [CASES] [REQUESTS]
+if (args is ["subscriptions", .. var subscriptionArgs])
+{
+    await SubscriptionBench.RunAsync(FindRoot(), subscriptionArgs);
+    return;
+}
+
 var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 var root = FindRoot();

@@ -1,0 +1,321 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// Subscription fan-out as integrators load it: two server processes on one SQLite database with a real redis-server,
+/// SUBSCRIBERS graphql-transport-ws subscribers split between them, RATE referral status changes a second for SECONDS,
+/// made on both instances. It counts lost, repeated and out-of-order events per subscriber and the delivery latency
+/// (from the change's changedAt to its arrival). Usage: PartnerGraph.Bench subscriptions [SUBSCRIBERS] [RATE] [SECONDS]
+/// </summary>
+internal static class SubscriptionBench
+{
+    private const string Document = "subscription { referralStatusChanged { sequence status changedAt } }";
+    private static readonly string[] Shelter = ["SHELTER"];
+
+    public static async Task RunAsync(string root, string[] args)
+    {
+        var subscribers = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
+        var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
+        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
+        var server = Path.Combine(root, "src", "PartnerGraph.Server", "bin", "Release", "net10.0", "PartnerGraph.Server.dll");
+        var folder = Directory.CreateTempSubdirectory("partnergraph-bench-subscriptions-").FullName;
+        var redisPort = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConnectionStrings__PartnerGraph"] = $"Data Source={Path.Combine(folder, "bench.db")}",
+            ["Demo__CaseRecords"] = "5000",
+            ["Demo__Referrals"] = "500",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["GraphQL__Limits__RequestsPerMinute"] = "1000000",
+            ["GraphQL__Limits__Burst"] = "100000",
+            ["Redis__Connection"] = $"127.0.0.1:{redisPort}",
+        };
+        Run(server, ["seed-demo"], environment);
+        Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench-sender", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
+        Run(server, ["clients", "add", "--org", "shelter-northern-children", "--client-id", "bench-receiver", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
+
+        using var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]) { RedirectStandardOutput = true })!;
+        var ports = new[] { FreePort(), FreePort() };
+        environment["Demo__Seed"] = "false"; // seeded once above; two instances must not both seed
+        var instances = ports.Select(p => Start(server, ["--urls", $"http://127.0.0.1:{p}"], environment)).ToList();
+        try
+        {
+            var https = ports.Select(p => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{p}") }).ToList();
+            foreach (var http in https)
+            {
+                await WaitReadyAsync(http);
+            }
+
+            var sender = https.Select(h => Authorised(h, "bench-sender")).ToList();
+            var receiver = https.Select(h => Authorised(h, "bench-receiver")).ToList();
+            await Task.WhenAll(sender.Concat(receiver));
+            var receiverToken = (await receiver[0]).DefaultRequestHeaders.Authorization!.Parameter!;
+
+            Console.WriteLine($"connecting {subscribers} subscribers to 2 instances");
+            var sockets = new List<Subscriber>();
+            for (var i = 0; i < subscribers; i++)
+            {
+                sockets.Add(await Subscriber.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[i % 2]}/graphql"), receiverToken));
+            }
+
+            await Task.Delay(2000);
+            var before = instances.Select(p => { p.Refresh(); return p.WorkingSet64; }).ToList();
+
+            Console.WriteLine($"{rate} changes a second for {seconds} s");
+            var produced = await ProduceAsync([await sender[0], await sender[1]], [await receiver[0], await receiver[1]], rate, seconds);
+            await Task.Delay(5000);
+            var after = instances.Select(p => { p.Refresh(); return p.WorkingSet64; }).ToList();
+
+            var expected = produced.Order().ToList();
+            var lost = 0L;
+            var repeated = 0L;
+            var disordered = 0L;
+            var latencies = new List<double>();
+            foreach (var socket in sockets)
+            {
+                var seen = socket.Received.Select(r => r.Sequence).ToList();
+                var set = seen.ToHashSet();
+                lost += expected.Count(s => !set.Contains(s));
+                repeated += seen.Count - set.Count;
+                disordered += seen.Zip(seen.Skip(1)).Count(p => p.Second <= p.First);
+                latencies.AddRange(socket.Received.Select(r => r.LatencyMs));
+                await socket.DisposeAsync();
+            }
+
+            latencies.Sort();
+            double P(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+            var table = new StringBuilder();
+            table.AppendLine("| subscribers | instances | changes | deliveries | lost | repeated | out of order | p50 ms | p95 ms | p99 ms | max ms | working set before / after (MB) |");
+            table.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {subscribers} | 2 | {expected.Count} | {latencies.Count} | {lost} | {repeated} | {disordered} | {P(0.5):F1} | {P(0.95):F1} | {P(0.99):F1} | {latencies.LastOrDefault():F1} | {string.Join(", ", before.Select(b => b / 1_048_576))} / {string.Join(", ", after.Select(a => a / 1_048_576))} |");
+            Console.WriteLine(table);
+            var results = Path.Combine(root, "bench", "results-subscriptions.md");
+            await File.WriteAllTextAsync(results, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}: {rate} changes a second for {seconds} s, SQLite and redis-server on the same machine, the load generator and the subscribers in one process beside them.\n\n{table}");
+            Console.WriteLine($"written to {results}");
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                instance.Kill(entireProcessTree: true);
+            }
+
+            redis.Kill();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Referral changes at a steady rate, alternating instances: each referral goes from SUBMITTED to COMPLETED. The sequences made.</summary>
+    private static async Task<ConcurrentBag<long>> ProduceAsync(HttpClient[] senders, HttpClient[] receivers, int rate, int seconds)
+    {
+        var produced = new ConcurrentBag<long>();
+        var moves = new[] { "acknowledgeReferral", "acceptReferral", "startReferralService", "completeReferral" };
+        var total = rate * seconds;
+        var workers = Math.Max(1, rate / 10);
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        {
+            string? id = null;
+            var version = 0;
+            while (true)
+            {
+                var n = Interlocked.Increment(ref next);
+                if (n >= total)
+                {
+                    return;
+                }
+
+                var due = TimeSpan.FromSeconds((double)n / rate);
+                if (due > clock.Elapsed)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
+
+                var instance = n % 2;
+                if (id is null)
+                {
+                    var created = await PostAsync(senders[instance], "mutation($input: CreateReferralInput!) { createReferral(input: $input) { referral { id } change { sequence } } }",
+                        new { input = new { toOrganisation = "shelter-northern-children", kind = "DOMESTIC", services = Shelter, consent = new { givenBy = "CHILD" } } });
+                    id = created["createReferral"]!["referral"]!["id"]!.GetValue<string>();
+                    version = 1;
+                    produced.Add(created["createReferral"]!["change"]!["sequence"]!.GetValue<long>());
+                }
+                else
+                {
+                    var move = moves[version - 1];
+                    var moved = await PostAsync(receivers[instance], $"mutation($input: ReferralTransitionInput!) {{ {move}(input: $input) {{ change {{ sequence }} }} }}", new { input = new { referralId = id, expectedVersion = version } });
+                    produced.Add(moved[move]!["change"]!["sequence"]!.GetValue<long>());
+                    version++;
+                    if (version == 5)
+                    {
+                        id = null;
+                    }
+                }
+            }
+        }));
+        Console.WriteLine($"made {produced.Count} changes in {clock.Elapsed.TotalSeconds:F1} s");
+        return produced;
+    }
+
+    private static async Task<JsonNode> PostAsync(HttpClient http, string query, object variables)
+    {
+        using var response = await http.PostAsync("/graphql", new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return body["errors"] is null ? body["data"]! : throw new InvalidOperationException(body.ToJsonString());
+    }
+
+    private static async Task<HttpClient> Authorised(HttpClient http, string clientId)
+    {
+        var client = new HttpClient { BaseAddress = http.BaseAddress };
+        var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = "bench-only-secret",
+        }));
+        var token = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private sealed class Subscriber : IAsyncDisposable
+    {
+        private readonly ClientWebSocket socket = new();
+        private Task? reading;
+
+        public ConcurrentQueue<(long Sequence, double LatencyMs)> Received { get; } = new();
+
+        public static async Task<Subscriber> ConnectAsync(Uri url, string token)
+        {
+            var subscriber = new Subscriber();
+            subscriber.socket.Options.AddSubProtocol("graphql-transport-ws");
+            await subscriber.socket.ConnectAsync(url, CancellationToken.None);
+            await subscriber.SendAsync($$$"""{"type":"connection_init","payload":{"authorization":"Bearer {{{token}}}"}}""");
+            await subscriber.SendAsync($$$"""{"id":"1","type":"subscribe","payload":{"query":"{{{Document}}}"}}""");
+            subscriber.reading = subscriber.ReadAsync();
+            return subscriber;
+        }
+
+        private Task SendAsync(string text) => socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        private async Task ReadAsync()
+        {
+            var buffer = new byte[64 * 1024];
+            while (socket.State == WebSocketState.Open)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
+                    length += result.Count;
+                }
+                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                var arrived = DateTime.UtcNow;
+                using var message = JsonDocument.Parse(buffer.AsMemory(0, length));
+                var type = message.RootElement.GetProperty("type").GetString();
+                if (type == "ping")
+                {
+                    await SendAsync("""{"type":"pong"}""");
+                }
+                else if (type == "next")
+                {
+                    var change = message.RootElement.GetProperty("payload").GetProperty("data").GetProperty("referralStatusChanged");
+                    var changedAt = change.GetProperty("changedAt").GetDateTime().ToUniversalTime();
+                    Received.Enqueue((change.GetProperty("sequence").GetInt64(), (arrived - changedAt).TotalMilliseconds));
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                if (reading is not null)
+                {
+                    await reading;
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+            }
+
+            socket.Dispose();
+        }
+    }
+
+    private static void Run(string server, string[] args, Dictionary<string, string> environment)
+    {
+        using var process = Start(server, args, environment);
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{string.Join(' ', args)} exited with {process.ExitCode}");
+        }
+    }
+
+    private static Process Start(string server, string[] args, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(server)!, UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add(server);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("the server did not become ready");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
