@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite of PartnerGraph on a fresh machine and ends with one line: "N passed, N failed".
-# Steps: the Node.js clients the tests drive (npm ci), a Release build, the style check, the xunit suite
+# Steps: the services the tests start (redis-server, installed when missing), the Node.js clients the tests drive
+# (npm ci: graphql-http's audit, graphql-ws, graphql-sse), a Release build, the style check, the xunit suite
 # (which starts real servers and runs graphql-http's audit), and the snapshot checks.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -28,6 +29,16 @@ finish() {
   [ "$failed" -eq 0 ]
   exit $?
 }
+
+# The services the tests start themselves: redis-server (two instances sharing subscription events).
+install_packages() { # apt package names...
+  local run=()
+  [ "$(id -u)" -eq 0 ] || run=(sudo)
+  "${run[@]}" apt-get update -qq && "${run[@]}" apt-get install -y -qq "$@" >/dev/null
+}
+if ! command -v redis-server >/dev/null; then
+  install_packages redis-server || { echo "could not install redis-server"; failed=$((failed + 1)); finish; }
+fi
 
 if ! (cd tests/audit && npm ci --no-audit --no-fund --loglevel=error); then
   echo "npm ci failed in tests/audit"

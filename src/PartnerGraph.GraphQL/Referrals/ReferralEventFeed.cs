@@ -18,6 +18,12 @@ public sealed class ReferralEventOptions
 
     /// <summary>How many events one read of the outbox takes at most.</summary>
     public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// How long a gap in the sequence is waited for before it is taken as a number never used (a rolled-back insert):
+    /// on SQL Server a later sequence can commit before an earlier one, which must not be stepped over.
+    /// </summary>
+    public int GapWaitMilliseconds { get; set; } = 2000;
 }
 
 /// <summary>
@@ -36,6 +42,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener[] listeners = [];
     private long head;
+    private long? gapSeenAt;
 
     public ReferralEventFeed(IDbContextFactory<PartnerGraphDbContext> databases, OutboxSignal signal, IOptions<ReferralEventOptions> options, ILogger<ReferralEventFeed> logger)
     {
@@ -116,11 +123,19 @@ public sealed partial class ReferralEventFeed : BackgroundService
             var from = Head;
             await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
             var batch = await Events(db, from).Take(options.BatchSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var handedOn = 0;
             lock (gate)
             {
                 foreach (var e in batch)
                 {
+                    if (e.Sequence != head + 1 && head > 0 && !GapGivenUp())
+                    {
+                        break;
+                    }
+
+                    gapSeenAt = null;
                     head = e.Sequence;
+                    handedOn++;
                     foreach (var listener in listeners)
                     {
                         listener.Offer(e);
@@ -128,11 +143,26 @@ public sealed partial class ReferralEventFeed : BackgroundService
                 }
             }
 
+            if (handedOn < batch.Count)
+            {
+                // An earlier sequence may still be committing: look again shortly.
+                _ = Task.Delay(50, cancellationToken).ContinueWith(_ => wake.Writer.TryWrite(true), TaskScheduler.Default);
+                return;
+            }
+
             if (batch.Count < options.BatchSize)
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Whether the gap in front of the head has been waited for long enough (called under the gate).</summary>
+    private bool GapGivenUp()
+    {
+        var now = Environment.TickCount64;
+        gapSeenAt ??= now;
+        return now - gapSeenAt.Value >= options.GapWaitMilliseconds;
     }
 
     private static IQueryable<OutboxEvent> Events(PartnerGraphDbContext db, long after) =>
