@@ -37,9 +37,14 @@ public sealed class StatisticsQueries(GeographyCatalogue geography, IOptions<Sta
     {
         var protectedTable = DisclosureControl.Protect(table.Cells, table.Total, groupBy.Count, new DisclosureOptions { Threshold = options.Threshold, Perturbation = options.Perturbation });
         c.Request().AddCellsSuppressed(protectedTable.Report.PrimarySuppressed + protectedTable.Report.SecondarySuppressed);
-        var cells = protectedTable.Cells
-            .Select(cell => new StatisticCell(groupBy.Select((d, i) => (d, cell.Key[i])).ToDictionary(x => x.d, x => x.Item2), cell.Count, cell.Suppressed))
-            .ToList();
+        var positions = StatisticCell.PositionsOf(groupBy);
+        var cells = new StatisticCell[protectedTable.Cells.Count];
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var cell = protectedTable.Cells[i];
+            cells[i] = new StatisticCell(cell.Key, positions, cell.Count, cell.Suppressed);
+        }
+
         return new CaseStatistics(cells, protectedTable.Total, protectedTable.Report);
     }
 }
