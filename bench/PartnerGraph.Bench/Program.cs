@@ -18,8 +18,14 @@ var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) :
 var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 var root = FindRoot();
 var server = Path.Combine(root, "src", "PartnerGraph.Server", "bin", "Release", "net10.0", "PartnerGraph.Server.dll");
-var folder = Directory.CreateTempSubdirectory("partnergraph-bench-").FullName;
-var database = $"Data Source={Path.Combine(folder, "bench.db")}";
+// BENCH_DATABASE=/tmp/x.db keeps the seeded database there and reuses it on the next run (seeding a million cases
+// takes minutes); BENCH_RESPONSES=DIR writes one answer of each scenario there, to compare the figures of two builds.
+var kept = Environment.GetEnvironmentVariable("BENCH_DATABASE") is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+var responses = Environment.GetEnvironmentVariable("BENCH_RESPONSES") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
+var folder = kept is null ? Directory.CreateTempSubdirectory("partnergraph-bench-").FullName : Path.GetDirectoryName(kept)!;
+var databaseFile = kept ?? Path.Combine(folder, "bench.db");
+var reused = File.Exists(databaseFile);
+var database = $"Data Source={databaseFile}";
 var environment = new Dictionary<string, string>
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -31,10 +37,24 @@ var environment = new Dictionary<string, string>
     ["GraphQL__Limits__Burst"] = "100000",
 };
 
-var seeding = Stopwatch.StartNew();
-Run(server, ["seed-demo"], environment);
-Console.WriteLine($"seeded {cases:N0} case records in {seeding.Elapsed.TotalSeconds:F0} s");
-Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
+if (reused)
+{
+    // Applies any new migration; the demo data is there already, whatever its size.
+    Run(server, ["migrate"], environment);
+    if (RunForExitCode(server, ["clients", "rotate-secret", "--client-id", "bench", "--secret", "bench-only-secret"], environment) != 0)
+    {
+        Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
+    }
+
+    Console.WriteLine($"reusing {databaseFile}");
+}
+else
+{
+    var seeding = Stopwatch.StartNew();
+    Run(server, ["seed-demo"], environment);
+    Console.WriteLine($"seeded {cases:N0} case records in {seeding.Elapsed.TotalSeconds:F0} s");
+    Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
+}
 
 var port = FreePort();
 using var process = Start(server, ["--urls", $"http://127.0.0.1:{port}"], environment);
@@ -59,7 +79,7 @@ try
         var cells = 0;
         for (var i = 0; i < 10; i++)
         {
-            cells = await QueryAsync(http, query);
+            cells = await QueryAsync(http, query, i == 0 && responses is not null ? Path.Combine(responses, $"{Slug(name)}.json") : null);
         }
 
         var times = new List<double>();
@@ -83,13 +103,23 @@ try
 finally
 {
     process.Kill(entireProcessTree: true);
-    Directory.Delete(folder, recursive: true);
+    if (kept is null)
+    {
+        Directory.Delete(folder, recursive: true);
+    }
 }
 
-static async Task<int> QueryAsync(HttpClient http, string query)
+static async Task<int> QueryAsync(HttpClient http, string query, string? saveTo = null)
 {
     using var response = await http.PostAsync("/graphql", new StringContent(JsonSerializer.Serialize(new { query }), Encoding.UTF8, "application/json"));
-    var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    var text = await response.Content.ReadAsStringAsync();
+    if (saveTo is not null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(saveTo)!);
+        await File.WriteAllTextAsync(saveTo, text);
+    }
+
+    var body = JsonNode.Parse(text)!;
     if (body["errors"] is not null)
     {
         throw new InvalidOperationException(body.ToJsonString());
@@ -132,12 +162,18 @@ static async Task WaitReadyAsync(HttpClient http)
 
 static void Run(string server, string[] args, Dictionary<string, string> environment)
 {
+    var exitCode = RunForExitCode(server, args, environment);
+    if (exitCode != 0)
+    {
+        throw new InvalidOperationException($"{string.Join(' ', args)} exited with {exitCode}");
+    }
+}
+
+static int RunForExitCode(string server, string[] args, Dictionary<string, string> environment)
+{
     using var process = Start(server, args, environment);
     process.WaitForExit();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"{string.Join(' ', args)} exited with {process.ExitCode}");
-    }
+    return process.ExitCode;
 }
 
 static Process Start(string server, string[] args, Dictionary<string, string> environment)
@@ -158,6 +194,8 @@ static Process Start(string server, string[] args, Dictionary<string, string> en
     process.StandardInput.Close();
     return process;
 }
+
+static string Slug(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
 
 static int FreePort()
 {

@@ -108,8 +108,12 @@ public static class DisclosureControl
         }
     }
 
-    /// <summary>Checks the cells and returns their indexes, and their keys, in ascending ordinal order of key.</summary>
-    private static int[] CanonicalOrder(IReadOnlyList<RawCell> cells, RawCell total, int dimensions, out string[][] orderedKeys)
+    /// <summary>
+    /// Checks the cells and returns their indexes in ascending ordinal order of key, and their keys in that order as
+    /// codes: each value is replaced by its rank among the values of its dimension in ordinal order, so that comparing
+    /// and hashing codes is comparing and hashing the strings, at the cost of integers.
+    /// </summary>
+    private static int[] CanonicalOrder(IReadOnlyList<RawCell> cells, RawCell total, int dimensions, out int[][] orderedKeys)
     {
         if (total.Count < 0)
         {
@@ -147,26 +151,60 @@ public static class DisclosureControl
             throw new ArgumentException("The total must be the sum of the cells, in count and in key sum.", nameof(total));
         }
 
+        var codes = Encode(keys, dimensions);
         var order = Enumerable.Range(0, cells.Count).ToArray();
-        Array.Sort(order, (a, b) => CompareKeys(keys[a], keys[b]));
-        orderedKeys = new string[order.Length][];
+        Array.Sort(order, (a, b) => CompareCodes(codes[a], codes[b]));
+        orderedKeys = new int[order.Length][];
         for (var position = 0; position < order.Length; position++)
         {
-            orderedKeys[position] = keys[order[position]];
-            if (position > 0 && CompareKeys(orderedKeys[position - 1], orderedKeys[position]) == 0)
+            orderedKeys[position] = codes[order[position]];
+            if (position > 0 && CompareCodes(orderedKeys[position - 1], orderedKeys[position]) == 0)
             {
-                throw new ArgumentException($"Two cells share the key ({string.Join(", ", orderedKeys[position])}).", nameof(cells));
+                throw new ArgumentException($"Two cells share the key ({string.Join(", ", keys[order[position]])}).", nameof(cells));
             }
         }
 
         return order;
     }
 
-    private static int CompareKeys(string[] a, string[] b)
+    /// <summary>Each cell's key as the ordinal ranks of its values within their dimensions.</summary>
+    private static int[][] Encode(string[][] keys, int dimensions)
+    {
+        var codes = new int[keys.Length][];
+        for (var cell = 0; cell < keys.Length; cell++)
+        {
+            codes[cell] = new int[dimensions];
+        }
+
+        for (var dimension = 0; dimension < dimensions; dimension++)
+        {
+            var ranks = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                ranks.TryAdd(key[dimension], 0);
+            }
+
+            var values = ranks.Keys.ToArray();
+            Array.Sort(values, StringComparer.Ordinal);
+            for (var rank = 0; rank < values.Length; rank++)
+            {
+                ranks[values[rank]] = rank;
+            }
+
+            for (var cell = 0; cell < keys.Length; cell++)
+            {
+                codes[cell][dimension] = ranks[keys[cell][dimension]];
+            }
+        }
+
+        return codes;
+    }
+
+    private static int CompareCodes(int[] a, int[] b)
     {
         for (var i = 0; i < a.Length; i++)
         {
-            var comparison = string.CompareOrdinal(a[i], b[i]);
+            var comparison = a[i].CompareTo(b[i]);
             if (comparison != 0)
             {
                 return comparison;

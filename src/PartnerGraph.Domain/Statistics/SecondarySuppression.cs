@@ -10,11 +10,14 @@ namespace PartnerGraph.Domain.Statistics;
 /// </summary>
 internal static class SecondarySuppression
 {
-    /// <param name="keys">The cells' keys, in ascending ordinal order of key and without duplicates.</param>
+    /// <param name="keys">
+    /// The cells' keys as codes (each value its ordinal rank within its dimension), in ascending order of key and
+    /// without duplicates.
+    /// </param>
     /// <param name="counts">The cells' true counts, 1 or more.</param>
     /// <param name="tableMargin">The table's total.</param>
     /// <returns>The suppression of each cell, in the order of <paramref name="keys"/>.</returns>
-    public static SuppressionKind[] Apply(string[][] keys, int[] counts, long tableMargin, int dimensions, int threshold)
+    public static SuppressionKind[] Apply(int[][] keys, int[] counts, long tableMargin, int dimensions, int threshold)
     {
         var cellCount = keys.Length;
         var suppression = new SuppressionKind[cellCount];
@@ -137,7 +140,7 @@ internal static class SecondarySuppression
     }
 
     /// <summary>Groups the cells into lines; linesOfCell[cell * (D + 1) + d] is the cell's line along d, and index D its table.</summary>
-    private static List<Line> BuildLines(string[][] keys, int[] counts, long tableMargin, int dimensions, out int[] linesOfCell)
+    private static List<Line> BuildLines(int[][] keys, int[] counts, long tableMargin, int dimensions, out int[] linesOfCell)
     {
         var cellCount = keys.Length;
         var linesPerCell = dimensions + 1;
@@ -196,7 +199,7 @@ internal static class SecondarySuppression
     }
 
     /// <summary>A cell's key with one dimension left out: the line along that dimension that the cell lies in.</summary>
-    private readonly record struct LineKey(string[] Values, int Along);
+    private readonly record struct LineKey(int[] Values, int Along);
 
     private sealed class LineKeyComparer : IEqualityComparer<LineKey>
     {
@@ -206,7 +209,7 @@ internal static class SecondarySuppression
         {
             for (var i = 0; i < x.Values.Length; i++)
             {
-                if (i != x.Along && !string.Equals(x.Values[i], y.Values[i], StringComparison.Ordinal))
+                if (i != x.Along && x.Values[i] != y.Values[i])
                 {
                     return false;
                 }
@@ -222,7 +225,7 @@ internal static class SecondarySuppression
             {
                 if (i != obj.Along)
                 {
-                    hash.Add(obj.Values[i], StringComparer.Ordinal);
+                    hash.Add(obj.Values[i]);
                 }
             }
 

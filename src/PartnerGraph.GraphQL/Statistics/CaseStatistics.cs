@@ -12,10 +12,27 @@ namespace PartnerGraph.GraphQL.Statistics;
 /// <summary>A protected table: its cells, its total and what disclosure control did to it.</summary>
 public sealed record CaseStatistics(IReadOnlyList<StatisticCell> Cells, ProtectedCount Total, DisclosureReport Report);
 
-/// <summary>One protected cell with the value of each dimension grouped by (the others are null).</summary>
-public sealed record StatisticCell(IReadOnlyDictionary<CaseDimension, string> Values, int? Count, bool Suppressed)
+/// <summary>
+/// One protected cell: the values of the dimensions grouped by, in the order of groupBy, and where each dimension is
+/// in that key (Positions[(int)dimension], -1 when not grouped by), an array the cells of one table share.
+/// </summary>
+public sealed record StatisticCell(IReadOnlyList<string> Key, int[] Positions, int? Count, bool Suppressed)
 {
-    public string? Value(CaseDimension dimension) => Values.GetValueOrDefault(dimension);
+    /// <summary>The cell's value of a dimension; null for a dimension the table is not grouped by.</summary>
+    public string? Value(CaseDimension dimension) => Positions[(int)dimension] is var position and >= 0 ? Key[position] : null;
+
+    /// <summary>Where each dimension is in the keys of a table grouped by these dimensions, for <see cref="Positions"/>.</summary>
+    public static int[] PositionsOf(IReadOnlyList<CaseDimension> groupBy)
+    {
+        var positions = new int[Enum.GetValues<CaseDimension>().Length];
+        Array.Fill(positions, -1);
+        for (var i = 0; i < groupBy.Count; i++)
+        {
+            positions[(int)groupBy[i]] = i;
+        }
+
+        return positions;
+    }
 }
 
 public sealed class CaseStatisticsType : ObjectGraphType<CaseStatistics>

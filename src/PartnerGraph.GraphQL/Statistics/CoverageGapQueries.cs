@@ -81,7 +81,7 @@ public sealed class CoverageGapQueries(GeographyCatalogue geography, IOptions<St
             })
             .ToDictionaryAsync(x => x.Area, c.CancellationToken);
 
-        var areas = children.Cells.Select(cell => (Area: level == GeographicLevel.National ? "" : cell.Values.Values.Single(), Count: new ProtectedCount(cell.Count, cell.Suppressed)))
+        var areas = children.Cells.Select(cell => (Area: level == GeographicLevel.National ? "" : cell.Key.Single(), Count: new ProtectedCount(cell.Count, cell.Suppressed)))
             .ToList();
         if (level == GeographicLevel.National)
         {

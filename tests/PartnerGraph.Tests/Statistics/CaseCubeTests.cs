@@ -18,6 +18,11 @@ public sealed class CaseCubeTests
         """{ caseStatistics(filter: { ageBands: [AGE_12_14, AGE_15_17], period: { from: "2023-01-01", to: "2023-06-30" } }, groupBy: [MONTH, SEX]) { cells { month sex count suppressed } total { count } } }""",
         """{ caseStatistics(filter: { identificationSources: [SCHOOL, HOTLINE] }, groupBy: [PROVINCE]) { cells { province { code } count suppressed } total { count } } }""",
         """{ caseStatistics(groupBy: []) { total { count } } }""",
+        """{ caseStatistics(filter: { districts: ["5001", "5002", "5010"], period: { from: "2021-04-01", to: "2024-09-30" } }, groupBy: [DISTRICT, YEAR]) { cells { district { code } year count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { victimStatuses: [VICTIM], exploitationTypes: [LABOUR, SEXUAL] }, groupBy: [QUARTER]) { cells { quarter count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { sexes: [FEMALE, OTHER], period: { from: "2019-01-01", to: "2025-12-31" } }, groupBy: [PROVINCE, YEAR]) { cells { province { code } year count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { populationGroups: [MIGRANT, RURAL], provinces: ["TH-50", "TH-57"] }, groupBy: [NATIONALITY, MONTH]) { cells { nationality month count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { provinces: ["TH-96"], period: { from: "2005-01-01", to: "2005-12-31" } }, groupBy: [PROVINCE]) { cells { province { code } count } total { count suppressed } } }""",
     ];
 
     [Theory]
