@@ -123,13 +123,14 @@ public sealed class GraphQLHttpEndpoint(
             throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {type.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
         }
 
-        if (operation == OperationType.Subscription)
+        var result = await runner.ExecuteAsync(context, request, document, http.RequestServices, http.RequestAborted);
+        if (result.Streams is not null)
         {
-            // Answered here, not executed: a subscription's result is a stream, which a plain response cannot carry.
+            // Validated, and never listened to: a subscription's result is a stream, which a plain response cannot carry.
             return new ExecutionResult { Errors = [new ExecutionError("A subscription needs a stream: open a WebSocket (graphql-transport-ws) at /graphql, or POST with Accept: text/event-stream (graphql-sse).") { Code = ErrorCodes.StreamRequired }] };
         }
 
-        return await runner.ExecuteAsync(context, request, document, http.RequestServices, http.RequestAborted);
+        return result;
     }
 
     private async Task WriteAsync(HttpContext http, int status, string mediaType, ExecutionResult result)
