@@ -7,6 +7,7 @@ using PartnerGraph.Data;
 using PartnerGraph.GraphQL;
 using PartnerGraph.GraphQL.Transport.Http;
 using PartnerGraph.Identity;
+using PartnerGraph.Server.Ide;
 
 namespace PartnerGraph.Server.Hosting;
 
@@ -24,6 +25,7 @@ public static class PartnerGraphHost
 
     public static WebApplication MapPartnerGraph(this WebApplication app)
     {
+        app.UseAnalystIde();
         app.UseAuthentication();
         app.MapPartnerGraphIdentity();
         app.MapGraphQLHttp("/graphql");
