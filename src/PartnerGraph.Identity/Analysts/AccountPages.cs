@@ -28,7 +28,7 @@ public static class AccountPages
 
     public static IEndpointRouteBuilder MapAccountPages(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/account/login", LoginFormAsync);
+        endpoints.MapGet("/account/login", ShowLoginForm);
         endpoints.MapPost("/account/login", LoginAsync).DisableAntiforgery();
         endpoints.MapPost("/account/logout", LogoutAsync).DisableAntiforgery();
         endpoints.MapGet("/account/token", TokenPage);
@@ -37,7 +37,7 @@ public static class AccountPages
         return endpoints;
     }
 
-    private static IResult LoginFormAsync(HttpContext http, IAntiforgery antiforgery) =>
+    private static IResult ShowLoginForm(HttpContext http, IAntiforgery antiforgery) =>
         LoginForm(http, antiforgery, http.Request.Query["ReturnUrl"].ToString(), email: null, problem: null, StatusCodes.Status200OK);
 
     private static async Task<IResult> LoginAsync(HttpContext http, IAntiforgery antiforgery, AnalystDirectory directory)

@@ -55,6 +55,32 @@ public sealed class AnalystSignInTests
         Assert.Equal(returnUrl, signIn.Headers.Location!.OriginalString);
     }
 
+    [Theory]
+    [InlineData("//elsewhere.example/phish")]
+    [InlineData("https://elsewhere.example/")]
+    [InlineData("/\\elsewhere.example")]
+    public async Task After_sign_in_the_page_never_sends_the_analyst_to_another_site(string returnUrl)
+    {
+        await using var app = await PartnerGraphApp.StartAsync();
+        var signIn = await new AnalystBrowser(app).SignInAsync(AtdAnalyst, DemoAnalysts.Password, returnUrl);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal("/account/token", signIn.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task The_token_page_and_login_page_allow_no_inline_script_and_no_framing()
+    {
+        await using var app = await PartnerGraphApp.StartAsync();
+        foreach (var path in new[] { "/account/login", "/account/token" })
+        {
+            var response = await app.CreateClient().GetAsync(new Uri(path, UriKind.Relative));
+            var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_wrong_password_is_refused_without_a_cookie_and_without_saying_whether_the_address_exists()
     {
