@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite of PartnerGraph on a fresh machine and ends with one line: "N passed, N failed".
-# Steps: the services the tests start (redis-server, installed when missing), the Node.js clients the tests drive
-# (npm ci: graphql-http's audit, graphql-ws, graphql-sse), a Release build, the style check, the xunit suite
+# Steps: what the tests start or drive, installed when missing (redis-server, Debian's Chromium), the Node.js clients
+# the tests drive (npm ci: graphql-http's audit, graphql-ws, graphql-sse, playwright-core), a Release build, the style
+# check, the xunit suite
 # (which starts real servers and runs graphql-http's audit), and the snapshot checks.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -30,21 +31,29 @@ finish() {
   exit $?
 }
 
-# The services the tests start themselves: redis-server (two instances sharing subscription events).
+# What the tests start or drive themselves: redis-server (two instances sharing subscription events) and Debian's
+# Chromium for the browser test (playwright-core never downloads one).
 install_packages() { # apt package names...
   local run=()
   [ "$(id -u)" -eq 0 ] || run=(sudo)
   "${run[@]}" apt-get update -qq && "${run[@]}" apt-get install -y -qq "$@" >/dev/null
 }
-if ! command -v redis-server >/dev/null; then
-  install_packages redis-server || { echo "could not install redis-server"; failed=$((failed + 1)); finish; }
-fi
-
-if ! (cd tests/audit && npm ci --no-audit --no-fund --loglevel=error); then
-  echo "npm ci failed in tests/audit"
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v chromium >/dev/null || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ] && ! install_packages "${missing[@]}"; then
+  echo "could not install ${missing[*]}"
   failed=$((failed + 1))
   finish
 fi
+
+for folder in tests/audit tests/browser; do
+  if ! (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error); then
+    echo "npm ci failed in $folder"
+    failed=$((failed + 1))
+    finish
+  fi
+done
 
 if ! dotnet build PartnerGraph.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "build failed"

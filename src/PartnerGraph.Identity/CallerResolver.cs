@@ -65,31 +65,38 @@ public sealed class CallerResolver(
             return new CallerResolution(null, InvalidToken, "The access token was not issued for PartnerGraph.", true);
         }
 
-        if (!await IsEnabledAsync(clientId, cancellationToken))
+        var person = principal.GetClaim(PartnerGraphClaims.Person);
+        if (person is not null ? !await IsEnabledAsync("analyst", person, AnalystActiveAsync, cancellationToken) : !await IsEnabledAsync("client", clientId, ClientEnabledAsync, cancellationToken))
         {
-            return new CallerResolution(null, ClientDisabled, "This client has been disabled.", true);
+            return new CallerResolution(null, ClientDisabled, person is null ? "This client has been disabled." : "This analyst's account is no longer active.", true);
         }
 
         var scopes = principal.GetScopes().Where(Scopes.IsKnown).ToHashSet(StringComparer.Ordinal);
-        return new CallerResolution(new Caller(organisationId, clientId, principal.GetClaim(PartnerGraphClaims.Person), scopes) { ExpiresAt = principal.GetExpirationDate() }, null, null, true);
+        return new CallerResolution(new Caller(organisationId, clientId, person, scopes) { ExpiresAt = principal.GetExpirationDate() }, null, null, true);
     }
 
-    /// <summary>Read again at most every ClientStatusCacheSeconds, so a disabled client's live tokens stop within that time.</summary>
-    private async Task<bool> IsEnabledAsync(string clientId, CancellationToken cancellationToken)
+    /// <summary>Read again at most every ClientStatusCacheSeconds, so a disabled client's (or analyst's) live tokens stop within that time.</summary>
+    private async Task<bool> IsEnabledAsync(string kind, string id, Func<PartnerGraphDbContext, string, CancellationToken, Task<bool>> read, CancellationToken cancellationToken)
     {
         var seconds = options.Value.ClientStatusCacheSeconds;
-        if (seconds > 0 && cache.TryGetValue(("client-enabled", clientId), out bool enabled))
+        if (seconds > 0 && cache.TryGetValue((kind + "-enabled", id), out bool enabled))
         {
             return enabled;
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        enabled = await db.PartnerClients.AnyAsync(c => c.ClientId == clientId && !c.Disabled, cancellationToken);
+        enabled = await read(db, id, cancellationToken);
         if (seconds > 0)
         {
-            cache.Set(("client-enabled", clientId), enabled, TimeSpan.FromSeconds(seconds));
+            cache.Set((kind + "-enabled", id), enabled, TimeSpan.FromSeconds(seconds));
         }
 
         return enabled;
     }
+
+    private static Task<bool> ClientEnabledAsync(PartnerGraphDbContext db, string clientId, CancellationToken cancellationToken) =>
+        db.PartnerClients.AnyAsync(c => c.ClientId == clientId && !c.Disabled, cancellationToken);
+
+    private static Task<bool> AnalystActiveAsync(PartnerGraphDbContext db, string id, CancellationToken cancellationToken) =>
+        db.Analysts.AnyAsync(a => a.Id == id && !a.Disabled, cancellationToken);
 }

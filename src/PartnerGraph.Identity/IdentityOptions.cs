@@ -19,6 +19,18 @@ public sealed class PartnerIdentityOptions
 
     /// <summary>How long a client's enabled state is trusted before it is read again; a disabled client's tokens stop within this.</summary>
     public int ClientStatusCacheSeconds { get; set; } = 30;
+
+    /// <summary>How long an analyst's access token lives (authorization code flow); shorter than a partner system's.</summary>
+    public int AnalystTokenMinutes { get; set; } = 30;
+
+    /// <summary>Failed sign-ins in a row before an analyst's account is locked, and for how long.</summary>
+    public LockoutOptions Lockout { get; set; } = new();
+}
+
+public sealed class LockoutOptions
+{
+    public int MaxFailedSignIns { get; set; } = 5;
+    public int Minutes { get; set; } = 15;
 }
 
 public sealed class CertificateOptions

@@ -1,5 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using PartnerGraph.Data;
+using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Identity.Analysts;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PartnerGraph.Identity;
@@ -21,6 +25,10 @@ public static class PartnerGraphIdentityExtensions
         services.AddMemoryCache();
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<PartnerClientRegistry>();
+        services.AddScoped<AnalystDirectory>();
+        services.AddSingleton<IPasswordHasher<Analyst>, PasswordHasher<Analyst>>();
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.Name = "partnergraph-antiforgery");
+        services.AddAuthentication().AddCookie(AnalystCookie.Scheme, AccountPages.ConfigureCookie);
         services.AddSingleton<CallerResolver>();
         services.AddSingleton<AccessLogWriter>();
 
@@ -29,7 +37,11 @@ public static class PartnerGraphIdentityExtensions
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("connect/token");
+                server.SetAuthorizationEndpointUris("connect/authorize");
                 server.AllowClientCredentialsFlow();
+                // Analysts: authorization code, with PKCE required and S256 its only method.
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.RegisterScopes([.. Scopes.All]);
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(60));
                 // Signed, not encrypted: any resource server can check a token against the published keys.
@@ -51,7 +63,7 @@ public static class PartnerGraphIdentityExtensions
                     .UseInlineHandler(TokenResponses.ApplyAsync)
                     .SetOrder(int.MinValue));
 
-                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough();
+                var aspNetCore = server.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough();
                 if (environment.IsDevelopment() || options.AllowHttp)
                 {
                     aspNetCore.DisableTransportSecurityRequirement();
@@ -69,8 +81,14 @@ public static class PartnerGraphIdentityExtensions
     public static IEndpointRouteBuilder MapPartnerGraphIdentity(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/connect/token", TokenEndpoint.HandleAsync);
+        endpoints.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizationEndpoint.HandleAsync);
+        endpoints.MapAccountPages();
         return endpoints;
     }
+
+    /// <summary>The configured issuer (Identity:Issuer), as the token server uses it.</summary>
+    public static Uri Issuer(IConfiguration configuration, IHostEnvironment environment) =>
+        Issuer(configuration.GetSection(PartnerIdentityOptions.Section).Get<PartnerIdentityOptions>() ?? new PartnerIdentityOptions(), environment);
 
     private static Uri Issuer(PartnerIdentityOptions options, IHostEnvironment environment) =>
         options.Issuer is { Length: > 0 } issuer ? new Uri(issuer)

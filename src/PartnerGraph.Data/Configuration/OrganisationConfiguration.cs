@@ -38,3 +38,18 @@ internal sealed class PartnerClientConfiguration : IEntityTypeConfiguration<Part
         builder.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class AnalystConfiguration : IEntityTypeConfiguration<Analyst>
+{
+    public void Configure(EntityTypeBuilder<Analyst> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).HasMaxLength(32);
+        builder.Property(a => a.Email).HasMaxLength(254);
+        builder.HasIndex(a => a.Email).IsUnique();
+        builder.Property(a => a.OrganisationId).HasMaxLength(64);
+        builder.Property(a => a.RoleBundle).HasMaxLength(64);
+        builder.Property(a => a.PasswordHash).HasMaxLength(200);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -9,6 +9,7 @@ using PartnerGraph.Domain.Organisations;
 using PartnerGraph.Domain.Sharing;
 using PartnerGraph.GraphQL;
 using PartnerGraph.Identity;
+using PartnerGraph.Identity.Analysts;
 using PartnerGraph.Server.Hosting;
 
 namespace PartnerGraph.Server.CommandLine;
@@ -30,6 +31,7 @@ public static partial class Commands
         new("clients disable", "clients disable --client-id ID                 no new token; live tokens stop within a minute", Set("client-id"), DisableClientAsync),
         new("agreements add", "agreements add --org ORG --datasets \"statistics referrals coverage\" --granularity NATIONAL|PROVINCE|DISTRICT [--provinces \"TH-50 TH-57\"] --from YYYY-MM-DD --to YYYY-MM-DD", Set("org", "datasets", "granularity", "provinces", "from", "to"), AddAgreementAsync),
         new("agreements list", "agreements list [--org ORG]", Set("org"), ListAgreementsAsync),
+        new("users add", "users add --org ORG --email E [--password P] [--role BUNDLE]   an analyst (default role government-analyst); a generated password is shown once", Set("org", "email", "password", "role"), AddAnalystAsync),
         new("import-cases", "import-cases FILE.csv --org ORG               import case records for organisation ORG; a file with a bad row imports nothing", Set("org"), ImportCasesAsync),
     ];
 
@@ -116,6 +118,35 @@ public static partial class Commands
         if (given is null)
         {
             Console.WriteLine($"client_secret: {secret}\nKeep it now: it is shown once and stored only as a hash.");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> AddAnalystAsync(WebApplication app, CommandOptions options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var directory = scope.ServiceProvider.GetRequiredService<AnalystDirectory>();
+        var org = options.Required("org");
+        var email = options.Required("email");
+        var given = options.Optional("password");
+        var role = options.Optional("role");
+        if (AnalystDirectory.NormaliseEmail(email) is null)
+        {
+            throw new CommandLineException($"--email '{email}' is not an e-mail address.", 2);
+        }
+
+        if (role is not null && !RoleBundles.All.ContainsKey(role))
+        {
+            throw new CommandLineException($"--role '{role}' is not one of: {string.Join(", ", RoleBundles.All.Keys)}.", 2);
+        }
+
+        var (analyst, password) = await Onboard(() => directory.AddAsync(org, email, given, role));
+        var scopes = await directory.ScopesOfAsync(analyst.OrganisationId, analyst.RoleBundle);
+        Console.WriteLine($"Analyst {analyst.Email} added to {org} (person {analyst.Id}, role {analyst.RoleBundle}: {string.Join(' ', scopes)}).");
+        if (given is null)
+        {
+            Console.WriteLine($"password: {password}\nKeep it now: it is shown once and stored only as a hash.");
         }
 
         return 0;

@@ -7,6 +7,8 @@ using PartnerGraph.Data;
 using PartnerGraph.GraphQL;
 using PartnerGraph.GraphQL.Transport.Http;
 using PartnerGraph.Identity;
+using PartnerGraph.Identity.Analysts;
+using PartnerGraph.Server.Ide;
 
 namespace PartnerGraph.Server.Hosting;
 
@@ -26,6 +28,7 @@ public static class PartnerGraphHost
 
     public static WebApplication MapPartnerGraph(this WebApplication app)
     {
+        app.UseAnalystIde();
         app.UseWebSockets();
         app.UseAuthentication();
         app.MapPartnerGraphIdentity();
@@ -52,9 +55,15 @@ public static class PartnerGraphHost
             }
         }
 
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await IdeClient.EnsureAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), PartnerGraphIdentityExtensions.Issuer(app.Configuration, app.Environment));
+        }
+
         if (!app.Environment.IsDevelopment())
         {
             await DemoClients.RefuseOutsideDevelopmentAsync(app.Services);
+            await DemoAnalysts.RefuseOutsideDevelopmentAsync(app.Services);
         }
         else if (app.Configuration.GetValue("Demo:Seed", false))
         {
@@ -65,6 +74,13 @@ public static class PartnerGraphHost
             {
                 Console.WriteLine($"  {client.Bundle,-28} client_id={client.ClientId}  client_secret={client.Secret}  org={client.OrganisationId}");
             }
+
+            var analysts = await DemoAnalysts.EnsureAsync(scope.ServiceProvider.GetRequiredService<AnalystDirectory>(), factory);
+            Console.WriteLine("Demo analysts for the IDE at /graphql (Development only; refused anywhere else):");
+            foreach (var analyst in analysts)
+            {
+                Console.WriteLine($"  {analyst.RoleBundle,-28} email={analyst.Email}  password={DemoAnalysts.Password}  org={analyst.OrganisationId}");
+            }
         }
     }
 
@@ -74,7 +90,7 @@ public static class PartnerGraphHost
         foreach (var url in addresses)
         {
             var root = url.TrimEnd('/');
-            Console.WriteLine($"PartnerGraph ({app.Environment.EnvironmentName}) is serving GraphQL at {root}/graphql; tokens at POST {root}/connect/token");
+            Console.WriteLine($"PartnerGraph ({app.Environment.EnvironmentName}) is serving GraphQL at {root}/graphql (the IDE in a browser); tokens at POST {root}/connect/token");
         }
     }
 }

@@ -24,15 +24,19 @@ public sealed class GraphQLHttpAuditTests
     }
 }
 
-/// <summary>Runs a script of tests/audit with the machine's Node.js; its packages come from `npm ci` in test.sh.</summary>
+/// <summary>Runs a script of tests/audit (or another Node.js folder of the tests) with the machine's Node.js; its packages come from `npm ci` in test.sh.</summary>
 public static class Node
 {
     public static string Folder => RepositoryRoot.File("tests", "audit");
 
-    public static async Task<string> RunAsync(string script, IDictionary<string, string> environment, params string[] args)
+    public static Task<string> RunAsync(string script, IDictionary<string, string> environment, params string[] args) =>
+        RunInAsync(Folder, script, environment, TimeSpan.FromMinutes(2), args);
+
+    public static async Task<string> RunInAsync(string folder, string script, IDictionary<string, string> environment, TimeSpan timeout, params string[] args)
     {
-        Assert.True(Directory.Exists(Path.Combine(Folder, "node_modules")), "tests/audit/node_modules is missing: run `npm ci` in tests/audit (test.sh does).");
-        var info = new ProcessStartInfo("node") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var relative = Path.GetRelativePath(RepositoryRoot.Path, folder);
+        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules")), $"{relative}/node_modules is missing: run `npm ci` in {relative} (test.sh does).");
+        var info = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(script);
         foreach (var arg in args)
         {
@@ -47,9 +51,9 @@ public static class Node
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"node {script} exited with {process.ExitCode}:\n{await stderr}");
+        using var cancel = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cancel.Token);
+        Assert.True(process.ExitCode == 0, $"node {script} exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
         return await stdout;
     }
 }

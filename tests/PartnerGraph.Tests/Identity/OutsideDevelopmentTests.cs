@@ -36,6 +36,26 @@ public sealed class OutsideDevelopmentTests
     }
 
     [Fact]
+    public async Task With_a_demo_analyst_in_the_database_the_server_refuses_to_start()
+    {
+        var database = await WithoutDemoClientsAsync(keepDemoAnalysts: true);
+        var run = await ServerProcess.RunVerbAsync(["--urls", "http://127.0.0.1:0"], Production(withCertificates: true), database);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Demo analyst 'analyst@atd.demo'", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_analyst_with_the_published_demo_password_stops_the_start()
+    {
+        var database = await WithoutDemoClientsAsync();
+        var add = await ServerProcess.RunVerbAsync(["users", "add", "--org", "atd", "--email", "someone@atd.example", "--password", "demo-password-analyst"], database: database);
+        Assert.True(add.ExitCode == 0, add.Output);
+        var run = await ServerProcess.RunVerbAsync(["--urls", "http://127.0.0.1:0"], Production(withCertificates: true), database);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("published demo password", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_certificates_from_configuration_and_no_demo_credential_it_serves_and_issues_tokens()
     {
         await using var server = await ServerProcess.StartAsync(Production(withCertificates: true), await WithoutDemoClientsAsync());
@@ -75,8 +95,8 @@ public sealed class OutsideDevelopmentTests
         return path;
     }
 
-    /// <summary>A copy of the test database with the demo clients removed, as an operator's database would be.</summary>
-    private static async Task<string> WithoutDemoClientsAsync()
+    /// <summary>A copy of the test database with the demo clients (and demo analysts) removed, as an operator's database would be.</summary>
+    private static async Task<string> WithoutDemoClientsAsync(bool keepDemoAnalysts = false)
     {
         var path = await TestDatabase.CopyAsync();
         await using var connection = new SqliteConnection(TestDatabase.ConnectionString(path));
@@ -86,7 +106,7 @@ public sealed class OutsideDevelopmentTests
             DELETE FROM PartnerClients WHERE ClientId LIKE 'demo-%';
             DELETE FROM OpenIddictTokens WHERE ApplicationId IN (SELECT Id FROM OpenIddictApplications WHERE ClientId LIKE 'demo-%');
             DELETE FROM OpenIddictApplications WHERE ClientId LIKE 'demo-%';
-            """;
+            """ + (keepDemoAnalysts ? "" : "DELETE FROM Analysts WHERE Email LIKE '%.demo';");
         await command.ExecuteNonQueryAsync();
         return path;
     }

@@ -42,16 +42,26 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null)
+    /// <summary>
+    /// Starts the server; with issuerAtOwnAddress its token issuer is its own address, so that the IDE client's
+    /// redirect addresses (derived from the issuer) are the ones a browser sees.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null, bool issuerAtOwnAddress = false)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
         database ??= await TestDatabase.CopyAsync();
-        var (process, output) = Launch(["--urls", url.ToString()], new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__PartnerGraph"] = TestDatabase.ConnectionString(database),
             ["Demo__Seed"] = "false",
-        });
+        };
+        if (issuerAtOwnAddress)
+        {
+            settings["Identity__Issuer"] = url.ToString();
+        }
+
+        var (process, output) = Launch(["--urls", url.ToString()], settings);
         var server = new ServerProcess(process, output, url);
         await server.WaitUntilReadyAsync();
         return server;

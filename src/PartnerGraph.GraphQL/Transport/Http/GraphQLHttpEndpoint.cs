@@ -68,7 +68,8 @@ public sealed class GraphQLHttpEndpoint(
             }
 
             caller = resolution.Caller;
-            if (!rateLimiter.TryAcquire(caller.ClientId, out var retryAfter))
+            // Analysts share the IDE's client id, so each person has a bucket of their own.
+            if (!rateLimiter.TryAcquire(caller.PersonId is null ? caller.ClientId : "person:" + caller.PersonId, out var retryAfter))
             {
                 var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
