@@ -37,6 +37,11 @@ public static class ErrorCodes
     public const string MaxDepthExceeded = "MAX_DEPTH_EXCEEDED";
     public const string MaxCostExceeded = "MAX_COST_EXCEEDED";
     public const string MaxAliasesExceeded = "MAX_ALIASES_EXCEEDED";
+    public const string MaxFieldRepeatsExceeded = "MAX_FIELD_REPEATS_EXCEEDED";
+    public const string MaxListItemsExceeded = "MAX_LIST_ITEMS_EXCEEDED";
+
+    /// <summary>A subscription sent where no stream can carry it (plain POST or GET): it needs WebSocket or Server-Sent Events.</summary>
+    public const string SubscriptionRequiresStream = "SUBSCRIPTION_REQUIRES_STREAM";
     public const string RateLimited = "RATE_LIMITED";
     public const string Timeout = "TIMEOUT";
 }

@@ -19,11 +19,13 @@ public static class PartnerGraphHost
         builder.Services.AddPartnerGraphIdentity(builder.Configuration, builder.Environment);
         builder.Services.AddPartnerGraphSchema();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: ["ready"]);
+        builder.AddRequestBodyLimits();
         return builder;
     }
 
     public static WebApplication MapPartnerGraph(this WebApplication app)
     {
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.MapPartnerGraphIdentity();
         app.MapGraphQLHttp("/graphql");

@@ -107,10 +107,20 @@ public sealed class GraphQLHttpEndpoint(
 
     private async Task<ExecutionResult> ExecuteAsync(HttpContext http, RequestContext context, GraphQLRequest request, GraphQLDocument? document)
     {
-        if (document is not null && HttpMethods.IsGet(http.Request.Method) && OperationOf(document, request.OperationName) is { } operation and not OperationType.Query)
+        var operation = document is null ? null : OperationOf(document, request.OperationName);
+        if (operation == OperationType.Subscription)
+        {
+            // A request error, not data: null. The streaming transports serve subscriptions; this one cannot carry events.
+            return new ExecutionResult
+            {
+                Errors = [new ExecutionError("A subscription cannot be answered by a single HTTP response; it needs a stream (WebSocket with graphql-transport-ws, or Server-Sent Events).") { Code = ErrorCodes.SubscriptionRequiresStream }],
+            };
+        }
+
+        if (HttpMethods.IsGet(http.Request.Method) && operation is not null and not OperationType.Query)
         {
             http.Response.Headers.Allow = "POST";
-            throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {operation.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
+            throw new BadGraphQLRequestException(405, ErrorCodes.MethodNotAllowed, $"A {operation.Value.ToString().ToLowerInvariant()} cannot be sent with GET; use POST.");
         }
 
         var schema = schemas.For(context.Caller.Scopes);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GraphQL;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using PartnerGraph.GraphQL.Common;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
@@ -16,8 +17,11 @@ public sealed class BadGraphQLRequestException(int statusCode, string code, stri
 }
 
 /// <summary>Reads GET query strings and POST JSON bodies into a GraphQLRequest, refusing anything malformed.</summary>
-public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
+public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions<QueryLimitsOptions> limits)
 {
+    /// <summary>Deepest JSON accepted in a body or a parameter: far deeper than any input type of the schema nests.</summary>
+    public const int MaxJsonDepth = 64;
+
     public GraphQLRequest ReadGet(IQueryCollection query)
     {
         var text = query["query"];
@@ -64,7 +68,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         }
         catch (JsonException)
         {
@@ -73,59 +77,112 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
 
         using (json)
         {
-            var root = json.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request body must be one JSON object: {\"query\": \"...\", \"variables\": {...}}. Batches are not accepted.");
+                return Read(json.RootElement);
             }
-
-            string? query = null;
-            string? operationName = null;
-            Inputs? variables = null;
-            Inputs? extensions = null;
-            foreach (var property in root.EnumerateObject())
+            catch (InvalidOperationException)
             {
-                switch (property.Name)
-                {
-                    case "query":
-                        query = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
-                            : throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
-                        break;
-                    case "operationName":
-                        operationName = property.Value.ValueKind switch
-                        {
-                            JsonValueKind.String => property.Value.GetString(),
-                            JsonValueKind.Null => null,
-                            _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "operationName must be a string or null."),
-                        };
-                        break;
-                    case "variables":
-                        variables = ReadMap(property.Value, "variables");
-                        break;
-                    case "extensions":
-                        extensions = ReadMap(property.Value, "extensions");
-                        break;
-                    default:
-                        break;
-                }
+                // A string with a lone surrogate (\ud800) is valid JSON but no text; reading it throws.
+                throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, "The request body holds a string that is not valid Unicode (a lone surrogate escape).");
             }
-
-            if (string.IsNullOrEmpty(query))
-            {
-                throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"}.");
-            }
-
-            return new GraphQLRequest(query, operationName, variables, extensions);
         }
     }
 
-    private Inputs? ReadMap(JsonElement value, string name) =>
-        value.ValueKind switch
+    private GraphQLRequest Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            JsonValueKind.Object => serializer.ReadNode<Inputs>(value),
-            JsonValueKind.Null => null,
-            _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, $"{name} must be a JSON object or null."),
-        };
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request body must be one JSON object: {\"query\": \"...\", \"variables\": {...}}. Batches are not accepted.");
+        }
+
+        string? query = null;
+        string? operationName = null;
+        Inputs? variables = null;
+        Inputs? extensions = null;
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "query":
+                    query = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
+                        : throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
+                    break;
+                case "operationName":
+                    operationName = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "operationName must be a string or null."),
+                    };
+                    break;
+                case "variables":
+                    variables = ReadMap(property.Value, "variables");
+                    break;
+                case "extensions":
+                    extensions = ReadMap(property.Value, "extensions");
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        if (string.IsNullOrEmpty(query))
+        {
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"}.");
+        }
+
+        return new GraphQLRequest(query, operationName, variables, extensions);
+    }
+
+    private Inputs? ReadMap(JsonElement value, string name)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (LongestArray(value) > limits.Value.MaxListItems)
+                {
+                    throw new BadGraphQLRequestException(400, ErrorCodes.MaxListItemsExceeded, $"{name} holds a list of more than {limits.Value.MaxListItems} items; at most {limits.Value.MaxListItems} are allowed. Split the request.");
+                }
+
+                return serializer.ReadNode<Inputs>(value);
+            case JsonValueKind.Null:
+                return null;
+            default:
+                throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, $"{name} must be a JSON object or null.");
+        }
+    }
+
+    /// <summary>The most items of any array inside the value; walked without recursion (the parser already bounds depth).</summary>
+    private static int LongestArray(JsonElement value)
+    {
+        var longest = 0;
+        var pending = new Stack<JsonElement>();
+        pending.Push(value);
+        while (pending.TryPop(out var element))
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Array:
+                    longest = Math.Max(longest, element.GetArrayLength());
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        pending.Push(property.Value);
+                    }
+
+                    break;
+            }
+        }
+
+        return longest;
+    }
 
     private Inputs? ParseMap(string? text, string name)
     {
@@ -136,10 +193,10 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
 
         try
         {
-            using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
             return ReadMap(json.RootElement, name);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, $"The {name} parameter is not valid JSON.");
         }
