@@ -65,31 +65,39 @@ public sealed class CallerResolver(
             return new CallerResolution(null, InvalidToken, "The access token was not issued for PartnerGraph.", true);
         }
 
-        if (!await IsEnabledAsync(clientId, cancellationToken))
+        var status = await StatusAsync(clientId, cancellationToken);
+        if (!status.Enabled)
         {
             return new CallerResolution(null, ClientDisabled, "This client has been disabled.", true);
         }
 
         var scopes = principal.GetScopes().Where(Scopes.IsKnown).ToHashSet(StringComparer.Ordinal);
-        return new CallerResolution(new Caller(organisationId, clientId, principal.GetClaim(PartnerGraphClaims.Person), scopes), null, null, true);
+        return new CallerResolution(new Caller(organisationId, clientId, principal.GetClaim(PartnerGraphClaims.Person), scopes, status.TrustedDocumentsOnly), null, null, true);
     }
 
-    /// <summary>Read again at most every ClientStatusCacheSeconds, so a disabled client's live tokens stop within that time.</summary>
-    private async Task<bool> IsEnabledAsync(string clientId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read again at most every ClientStatusCacheSeconds, so a disabled client's live tokens stop, and a change to
+    /// trusted-documents-only takes hold, within that time.
+    /// </summary>
+    private async Task<ClientStatus> StatusAsync(string clientId, CancellationToken cancellationToken)
     {
         var seconds = options.Value.ClientStatusCacheSeconds;
-        if (seconds > 0 && cache.TryGetValue(("client-enabled", clientId), out bool enabled))
+        if (seconds > 0 && cache.TryGetValue(("client-status", clientId), out ClientStatus? cached) && cached is not null)
         {
-            return enabled;
+            return cached;
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        enabled = await db.PartnerClients.AnyAsync(c => c.ClientId == clientId && !c.Disabled, cancellationToken);
+        var status = await db.PartnerClients.Where(c => c.ClientId == clientId)
+            .Select(c => new ClientStatus(!c.Disabled, c.TrustedDocumentsOnly))
+            .FirstOrDefaultAsync(cancellationToken) ?? new ClientStatus(false, false);
         if (seconds > 0)
         {
-            cache.Set(("client-enabled", clientId), enabled, TimeSpan.FromSeconds(seconds));
+            cache.Set(("client-status", clientId), status, TimeSpan.FromSeconds(seconds));
         }
 
-        return enabled;
+        return status;
     }
+
+    private sealed record ClientStatus(bool Enabled, bool TrustedDocumentsOnly);
 }

@@ -28,6 +28,7 @@ public sealed class GraphQLHttpEndpoint(
     IGraphQLTextSerializer serializer,
     GraphQLRequestReader reader,
     DocumentCache documents,
+    TrustedDocuments.TrustedDocumentStore trustedDocuments,
     CallerResolver callers,
     QueryLimitsRule limits,
     ClientRateLimiter rateLimiter,
@@ -78,6 +79,7 @@ public sealed class GraphQLHttpEndpoint(
             request = HttpMethods.IsGet(http.Request.Method)
                 ? reader.ReadGet(http.Request.Query)
                 : await reader.ReadPostAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
+            request = await trustedDocuments.ResolveAsync(request, caller, http.RequestAborted);
 
             var context = new RequestContext(caller, databases, clock);
             var result = await ExecuteAsync(http, context, request, document = documents.Parse(request.Query));
@@ -91,7 +93,7 @@ public sealed class GraphQLHttpEndpoint(
         }
         catch (BadGraphQLRequestException bad)
         {
-            record = AccessRecord.Refused(bad.Code, document, request?.OperationName, request?.Query);
+            record = AccessRecord.Refused(bad.Code, document, request?.OperationName, string.IsNullOrEmpty(request?.Query) ? null : request.Query);
             await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
             var error = new ExecutionError(bad.Message) { Code = bad.Code };
             await WriteAsync(http, bad.StatusCode, mediaType ?? MediaTypes.Json, new ExecutionResult { Errors = [error] });
@@ -99,7 +101,7 @@ public sealed class GraphQLHttpEndpoint(
         catch (Exception) when (record is null)
         {
             // Whatever went wrong (a client gone, a database down), the attempt is on record before the error goes on.
-            record = AccessRecord.Failed(ErrorCodes.InternalError, document, request?.OperationName, request?.Query);
+            record = AccessRecord.Failed(ErrorCodes.InternalError, document, request?.OperationName, string.IsNullOrEmpty(request?.Query) ? null : request.Query);
             await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
             throw;
         }
@@ -177,6 +179,8 @@ public static class GraphQLHttpEndpointExtensions
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<GraphQLRequestReader>();
         services.AddSingleton<DocumentCache>();
+        services.AddOptions<TrustedDocuments.TrustedDocumentOptions>().BindConfiguration(TrustedDocuments.TrustedDocumentOptions.Section);
+        services.AddSingleton<TrustedDocuments.TrustedDocumentStore>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         return services;
     }

@@ -6,8 +6,8 @@ using PartnerGraph.GraphQL.Common;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
 
-/// <summary>A GraphQL request as it arrived: the document and its parameters.</summary>
-public sealed record GraphQLRequest(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions);
+/// <summary>A GraphQL request as it arrived: the document (empty when only its id was sent) and its parameters.</summary>
+public sealed record GraphQLRequest(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions, string? DocumentId = null);
 
 /// <summary>A request that is not a well-formed GraphQL-over-HTTP request: its status code and error.</summary>
 public sealed class BadGraphQLRequestException(int statusCode, string code, string message) : Exception(message)
@@ -25,16 +25,19 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
     public GraphQLRequest ReadGet(IQueryCollection query)
     {
         var text = query["query"];
-        if (text.Count != 1 || string.IsNullOrEmpty(text[0]))
+        var extensions = ParseMap(Single(query, "extensions"), "extensions");
+        var documentId = Single(query, "documentId") ?? PersistedQueryHash(extensions);
+        if (text.Count > 1 || (string.IsNullOrEmpty(text.FirstOrDefault()) && documentId is null))
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "A GET request needs exactly one query parameter holding the GraphQL document.");
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "A GET request needs exactly one query parameter holding the GraphQL document, or a documentId.");
         }
 
         return new GraphQLRequest(
-            text[0]!,
+            text.FirstOrDefault() ?? "",
             Single(query, "operationName"),
             ParseMap(Single(query, "variables"), "variables"),
-            ParseMap(Single(query, "extensions"), "extensions"));
+            extensions,
+            documentId);
     }
 
     public async Task<GraphQLRequest> ReadPostAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
@@ -97,6 +100,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         }
 
         string? query = null;
+        string? documentId = null;
         string? operationName = null;
         Inputs? variables = null;
         Inputs? extensions = null;
@@ -107,6 +111,14 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
                 case "query":
                     query = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
                         : throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
+                    break;
+                case "documentId":
+                    documentId = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "documentId must be a string: \"sha256:\" and the document's hash."),
+                    };
                     break;
                 case "operationName":
                     operationName = property.Value.ValueKind switch
@@ -127,13 +139,22 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
             }
         }
 
-        if (string.IsNullOrEmpty(query))
+        documentId ??= PersistedQueryHash(extensions);
+        if (string.IsNullOrEmpty(query) && documentId is null)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"}.");
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"} or {\"documentId\": \"sha256:...\"}.");
         }
 
-        return new GraphQLRequest(query, operationName, variables, extensions);
+        return new GraphQLRequest(query ?? "", operationName, variables, extensions, documentId);
     }
+
+    /// <summary>The Apollo convention, extensions.persistedQuery.sha256Hash, as a documentId.</summary>
+    private static string? PersistedQueryHash(Inputs? extensions) =>
+        extensions?.TryGetValue("persistedQuery", out var persisted) == true
+        && persisted is IDictionary<string, object?> fields
+        && fields.TryGetValue("sha256Hash", out var hash) && hash is string hex
+            ? "sha256:" + hex
+            : null;
 
     private Inputs? ReadMap(JsonElement value, string name)
     {
