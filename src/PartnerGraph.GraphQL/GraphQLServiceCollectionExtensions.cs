@@ -36,7 +36,9 @@ public static class GraphQLServiceCollectionExtensions
             .AddGraphTypes(typeof(PartnerGraphSchema).Assembly)
             // Thai names as text, not \u escapes; characters that matter to HTML stay escaped.
             .AddSystemTextJson(json => json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Thai))
-            .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>());
+            .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>()
+            // One span around validation and execution, named by the operation; never the document or its variables.
+            .UseTelemetry(telemetry => telemetry.RecordDocument = false));
         services.AddPartnerGraphHttpTransport();
         return services;
     }

@@ -20,6 +20,7 @@ public static class PartnerGraphHost
         builder.Services.AddPartnerGraphSchema();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadiness>("database", tags: ["ready"]);
         builder.AddRequestBodyLimits();
+        builder.AddPartnerGraphObservability();
         return builder;
     }
 

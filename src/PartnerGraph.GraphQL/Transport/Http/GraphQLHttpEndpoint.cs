@@ -85,7 +85,7 @@ public sealed class GraphQLHttpEndpoint(
             var result = await ExecuteAsync(http, context, request, document = documents.Parse(request.Query));
             record = AccessRecord.Describe(document, request.OperationName, request.Query, result, request.Variables);
             record.CellsSuppressed = context.CellsSuppressed;
-            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            await WriteAccessLogAsync(record, caller, at, started);
 
             // A request error (parse, validation, limits, variables) has no data: 400 where the client speaks graphql-response+json.
             var status = mediaType == MediaTypes.GraphQLResponse && !result.Executed ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
@@ -94,7 +94,7 @@ public sealed class GraphQLHttpEndpoint(
         catch (BadGraphQLRequestException bad)
         {
             record = AccessRecord.Refused(bad.Code, document, request?.OperationName, string.IsNullOrEmpty(request?.Query) ? null : request.Query);
-            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            await WriteAccessLogAsync(record, caller, at, started);
             var error = new ExecutionError(bad.Message) { Code = bad.Code };
             await WriteAsync(http, bad.StatusCode, mediaType ?? MediaTypes.Json, new ExecutionResult { Errors = [error] });
         }
@@ -102,9 +102,17 @@ public sealed class GraphQLHttpEndpoint(
         {
             // Whatever went wrong (a client gone, a database down), the attempt is on record before the error goes on.
             record = AccessRecord.Failed(ErrorCodes.InternalError, document, request?.OperationName, string.IsNullOrEmpty(request?.Query) ? null : request.Query);
-            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            await WriteAccessLogAsync(record, caller, at, started);
             throw;
         }
+    }
+
+    /// <summary>The access log entry, and the same facts (outcome, first code, operation type, duration) as metrics.</summary>
+    private async Task WriteAccessLogAsync(AccessRecord record, Caller? caller, DateTime at, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        PartnerGraphTelemetry.RecordRequest(record.Outcome.ToString().ToUpperInvariant(), record.ErrorCodes?.Split(' ')[0], record.OperationType, elapsed);
+        await accessLog.WriteAsync(record.ToEntry(caller, at, elapsed), CancellationToken.None);
     }
 
     private async Task<ExecutionResult> ExecuteAsync(HttpContext http, RequestContext context, GraphQLRequest request, GraphQLDocument? document)
@@ -128,9 +136,13 @@ public sealed class GraphQLHttpEndpoint(
         var schema = schemas.For(context.Caller.Scopes);
 
         // Measured before validation: the core rules themselves are slow on hostile documents (10,000 aliases).
-        if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
+        using (var measuring = PartnerGraphTelemetry.Source.StartActivity("graphql.limits"))
         {
-            return new ExecutionResult { Errors = [tooMuch] };
+            if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
+            {
+                measuring?.SetTag("error.code", tooMuch.Code);
+                return new ExecutionResult { Errors = [tooMuch] };
+            }
         }
 
         return await executer.ExecuteAsync(new ExecutionOptions
