@@ -8,9 +8,9 @@ namespace PartnerGraph.Server.Hosting;
 
 /// <summary>
 /// OpenTelemetry traces and metrics: ASP.NET Core requests, GraphQL parse, limits and execution, and EF Core's
-/// database commands (their SQL holds parameters, never values). Nothing leaves the process unless an OTLP endpoint
-/// is configured (OpenTelemetry:Otlp:Endpoint, or the standard OTEL_EXPORTER_OTLP_ENDPOINT). Logs stay as they are,
-/// with the categories that would write tokens or request data held back.
+/// database commands (their SQL holds parameters, never values), sent to an OTLP collector when one is configured
+/// (OpenTelemetry:Otlp:Endpoint, or the standard OTEL_EXPORTER_OTLP_ENDPOINT) and not collected at all otherwise.
+/// Logs stay the console's, with the category that would write token traffic held back.
 /// </summary>
 public static class Observability
 {
@@ -23,7 +23,13 @@ public static class Observability
         builder.Logging.AddFilter("OpenIddict", LogLevel.Warning);
 
         var endpoint = builder.Configuration["OpenTelemetry:Otlp:Endpoint"] ?? builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var telemetry = builder.Services.AddOpenTelemetry()
+        if (string.IsNullOrWhiteSpace(endpoint))
+        {
+            // Nothing would read them: no listener, so no span or measurement is even made.
+            return builder;
+        }
+
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithTracing(tracing => tracing
                 .AddSource(PartnerGraphTelemetry.SourceName, global::GraphQL.Telemetry.GraphQLTelemetryProvider.SourceName)
@@ -32,12 +38,8 @@ public static class Observability
                 .AddEntityFrameworkCoreInstrumentation())
             .WithMetrics(metrics => metrics
                 .AddMeter(PartnerGraphTelemetry.SourceName)
-                .AddAspNetCoreInstrumentation());
-        if (!string.IsNullOrWhiteSpace(endpoint))
-        {
-            telemetry.UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint));
-        }
-
+                .AddAspNetCoreInstrumentation())
+            .UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(endpoint));
         return builder;
     }
 }
