@@ -19,6 +19,7 @@ public sealed class PartnerGraphDbContext(DbContextOptions<PartnerGraphDbContext
     public DbSet<OrganisationProvince> OrganisationProvinces => Set<OrganisationProvince>();
     public DbSet<PartnerClient> PartnerClients => Set<PartnerClient>();
     public DbSet<Analyst> Analysts => Set<Analyst>();
+    public DbSet<TrustedDocument> TrustedDocuments => Set<TrustedDocument>();
     public DbSet<CaseRecord> CaseRecords => Set<CaseRecord>();
     public DbSet<CaseCount> CaseCounts => Set<CaseCount>();
     public DbSet<Referral> Referrals => Set<Referral>();

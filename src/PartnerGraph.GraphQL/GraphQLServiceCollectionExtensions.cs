@@ -43,7 +43,9 @@ public static class GraphQLServiceCollectionExtensions
             // Thai names as text, not \u escapes; characters that matter to HTML stay escaped.
             .AddSystemTextJson(json => json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Thai))
             .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>()
-            .AddExecutionStrategy<EventExecutionStrategy>(GraphQLParser.AST.OperationType.Subscription));
+            .AddExecutionStrategy<EventExecutionStrategy>(GraphQLParser.AST.OperationType.Subscription)
+            // One span around validation and execution, named by the operation; never the document or its variables.
+            .UseTelemetry(telemetry => telemetry.RecordDocument = false));
         services.AddOptions<ReferralEventOptions>().BindConfiguration(ReferralEventOptions.Section);
         services.AddSingleton<ReferralEventFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ReferralEventFeed>());

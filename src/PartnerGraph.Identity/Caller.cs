@@ -1,7 +1,7 @@
 namespace PartnerGraph.Identity;
 
 /// <summary>Who is asking, as the token says: the client, the organisation it speaks for, the person (if any), the scopes.</summary>
-public sealed record Caller(string OrganisationId, string ClientId, string? PersonId, IReadOnlySet<string> Scopes)
+public sealed record Caller(string OrganisationId, string ClientId, string? PersonId, IReadOnlySet<string> Scopes, bool TrustedDocumentsOnly = false)
 {
     /// <summary>When the token stops being valid; a long-lived connection ends then.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }

@@ -65,38 +65,44 @@ public sealed class CallerResolver(
             return new CallerResolution(null, InvalidToken, "The access token was not issued for PartnerGraph.", true);
         }
 
+        // An analyst's token stands while the analyst's account is active; a partner system's while its client is enabled.
         var person = principal.GetClaim(PartnerGraphClaims.Person);
-        if (person is not null ? !await IsEnabledAsync("analyst", person, AnalystActiveAsync, cancellationToken) : !await IsEnabledAsync("client", clientId, ClientEnabledAsync, cancellationToken))
+        var status = await CachedAsync(("client-status", clientId), async db => await db.PartnerClients.Where(c => c.ClientId == clientId)
+            .Select(c => new ClientStatus(!c.Disabled, c.TrustedDocumentsOnly))
+            .FirstOrDefaultAsync(cancellationToken) ?? new ClientStatus(false, false), cancellationToken);
+        var active = person is null
+            ? status.Enabled
+            : await CachedAsync(("analyst-active", person), db => db.Analysts.AnyAsync(a => a.Id == person && !a.Disabled, cancellationToken), cancellationToken);
+        if (!active)
         {
             return new CallerResolution(null, ClientDisabled, person is null ? "This client has been disabled." : "This analyst's account is no longer active.", true);
         }
 
         var scopes = principal.GetScopes().Where(Scopes.IsKnown).ToHashSet(StringComparer.Ordinal);
-        return new CallerResolution(new Caller(organisationId, clientId, person, scopes) { ExpiresAt = principal.GetExpirationDate() }, null, null, true);
+        return new CallerResolution(new Caller(organisationId, clientId, person, scopes, status.TrustedDocumentsOnly) { ExpiresAt = principal.GetExpirationDate() }, null, null, true);
     }
 
-    /// <summary>Read again at most every ClientStatusCacheSeconds, so a disabled client's (or analyst's) live tokens stop within that time.</summary>
-    private async Task<bool> IsEnabledAsync(string kind, string id, Func<PartnerGraphDbContext, string, CancellationToken, Task<bool>> read, CancellationToken cancellationToken)
+    /// <summary>
+    /// Read again at most every ClientStatusCacheSeconds, so a disabled client's (or analyst's) live tokens stop, and a
+    /// change to trusted-documents-only takes hold, within that time.
+    /// </summary>
+    private async Task<T> CachedAsync<T>((string Kind, string Id) key, Func<PartnerGraphDbContext, Task<T>> read, CancellationToken cancellationToken)
     {
         var seconds = options.Value.ClientStatusCacheSeconds;
-        if (seconds > 0 && cache.TryGetValue((kind + "-enabled", id), out bool enabled))
+        if (seconds > 0 && cache.TryGetValue(key, out T? cached) && cached is not null)
         {
-            return enabled;
+            return cached;
         }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        enabled = await read(db, id, cancellationToken);
+        var value = await read(db);
         if (seconds > 0)
         {
-            cache.Set((kind + "-enabled", id), enabled, TimeSpan.FromSeconds(seconds));
+            cache.Set(key, value, TimeSpan.FromSeconds(seconds));
         }
 
-        return enabled;
+        return value;
     }
 
-    private static Task<bool> ClientEnabledAsync(PartnerGraphDbContext db, string clientId, CancellationToken cancellationToken) =>
-        db.PartnerClients.AnyAsync(c => c.ClientId == clientId && !c.Disabled, cancellationToken);
-
-    private static Task<bool> AnalystActiveAsync(PartnerGraphDbContext db, string id, CancellationToken cancellationToken) =>
-        db.Analysts.AnyAsync(a => a.Id == id && !a.Disabled, cancellationToken);
+    private sealed record ClientStatus(bool Enabled, bool TrustedDocumentsOnly);
 }

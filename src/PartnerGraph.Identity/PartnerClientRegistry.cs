@@ -8,7 +8,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace PartnerGraph.Identity;
 
 /// <summary>A client as onboarding shows it; never its secret.</summary>
-public sealed record PartnerClientInfo(string ClientId, string OrganisationId, IReadOnlyList<string> Scopes, bool Disabled, DateTime CreatedAt);
+public sealed record PartnerClientInfo(string ClientId, string OrganisationId, IReadOnlyList<string> Scopes, bool Disabled, DateTime CreatedAt, bool TrustedDocumentsOnly = false);
 
 /// <summary>Onboarding of partner systems: clients, their scopes and secrets (kept only as hashes by the token server).</summary>
 public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applications, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock)
@@ -65,7 +65,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
         var list = new List<PartnerClientInfo>();
         foreach (var client in clients)
         {
-            list.Add(new PartnerClientInfo(client.ClientId, client.OrganisationId, await ScopesAsync(client.ClientId, cancellationToken), client.Disabled, client.CreatedAt));
+            list.Add(new PartnerClientInfo(client.ClientId, client.OrganisationId, await ScopesAsync(client.ClientId, cancellationToken), client.Disabled, client.CreatedAt, client.TrustedDocumentsOnly));
         }
 
         return list;
@@ -103,6 +103,15 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
         var client = await db.PartnerClients.AsTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) ?? throw Unknown(clientId);
         client.Disabled = true;
         client.DisabledAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Whether the client may run registered documents only; takes hold within the status cache's lifetime.</summary>
+    public async Task SetTrustedDocumentsOnlyAsync(string clientId, bool only, CancellationToken cancellationToken = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var client = await db.PartnerClients.AsTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) ?? throw Unknown(clientId);
+        client.TrustedDocumentsOnly = only;
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -53,3 +53,18 @@ internal sealed class AnalystConfiguration : IEntityTypeConfiguration<Analyst>
         builder.HasOne<Organisation>().WithMany().HasForeignKey(a => a.OrganisationId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class TrustedDocumentConfiguration : IEntityTypeConfiguration<TrustedDocument>
+{
+    public void Configure(EntityTypeBuilder<TrustedDocument> builder)
+    {
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.DocumentId).HasMaxLength(71);
+        builder.Property(d => d.OrganisationId).HasMaxLength(64);
+        builder.Property(d => d.ClientId).HasMaxLength(100);
+        builder.Property(d => d.Name).HasMaxLength(200);
+        builder.HasOne<Organisation>().WithMany().HasForeignKey(d => d.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<PartnerClient>().WithMany().HasForeignKey(d => d.ClientId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(d => new { d.OrganisationId, d.DocumentId }).IsUnique();
+    }
+}

@@ -11,4 +11,7 @@ public sealed class PartnerClient
     public required DateTime CreatedAt { get; init; }
     public bool Disabled { get; set; }
     public DateTime? DisabledAt { get; set; }
+
+    /// <summary>May run registered (trusted) documents only, by their id; free-text queries are refused.</summary>
+    public bool TrustedDocumentsOnly { get; set; }
 }

@@ -9,7 +9,6 @@ public static class ErrorCodes
     public const string NotAcceptable = "NOT_ACCEPTABLE";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
     public const string RequestTooLarge = "REQUEST_TOO_LARGE";
-    public const string StreamRequired = "STREAM_REQUIRED";
     public const string Unauthenticated = PartnerGraph.Identity.CallerResolver.Unauthenticated;
     public const string InvalidToken = PartnerGraph.Identity.CallerResolver.InvalidToken;
     public const string ClientDisabled = PartnerGraph.Identity.CallerResolver.ClientDisabled;
@@ -50,6 +49,13 @@ public static class ErrorCodes
     public const string MaxDepthExceeded = "MAX_DEPTH_EXCEEDED";
     public const string MaxCostExceeded = "MAX_COST_EXCEEDED";
     public const string MaxAliasesExceeded = "MAX_ALIASES_EXCEEDED";
+    public const string MaxFieldRepeatsExceeded = "MAX_FIELD_REPEATS_EXCEEDED";
+    public const string MaxListItemsExceeded = "MAX_LIST_ITEMS_EXCEEDED";
+
+    /// <summary>A subscription sent where no stream can carry it (plain POST or GET): it needs WebSocket or Server-Sent Events.</summary>
+    public const string SubscriptionRequiresStream = "SUBSCRIPTION_REQUIRES_STREAM";
     public const string RateLimited = "RATE_LIMITED";
+    public const string PersistedDocumentRequired = "PERSISTED_DOCUMENT_REQUIRED";
+    public const string PersistedDocumentNotFound = "PERSISTED_DOCUMENT_NOT_FOUND";
     public const string Timeout = "TIMEOUT";
 }

@@ -22,6 +22,15 @@ public sealed class QueryLimitsOptions
     /// <summary>Most aliased fields in the operation, fragments included: aliases are how one field is asked for many times.</summary>
     public int MaxAliases { get; set; } = 30;
 
+    /// <summary>
+    /// Most times one response name may be asked for at one place of the result (fragments included): the core rule
+    /// that checks such fields can merge compares them in pairs, and reports every pair that conflicts.
+    /// </summary>
+    public int MaxFieldRepeats { get; set; } = 10;
+
+    /// <summary>Most items in one list, in a variable or written in the document.</summary>
+    public int MaxListItems { get; set; } = 1000;
+
     /// <summary>Longest an operation may run before it is cancelled and answered with TIMEOUT.</summary>
     public int ExecutionTimeoutSeconds { get; set; } = 10;
 
@@ -35,7 +44,9 @@ public sealed class QueryLimitsOptions
 /// <summary>
 /// Refuses an operation that is too deep, too costly or uses too many aliases, before anything runs. Only the
 /// operation that will run is measured, with its fragments expanded. The measure stops at the first limit passed,
-/// so its work is bounded by MaxCost and the length of the document, however its fragments multiply.
+/// so its work is bounded by MaxCost and the length of the document, however its fragments multiply. It also
+/// refuses one response name asked for more than MaxFieldRepeats times at one place, and lists of more than
+/// MaxListItems items written in the document.
 /// </summary>
 /// <remarks>
 /// Cost: every field costs 1; a field with a first or last argument multiplies the cost of its sub-selection by
@@ -128,11 +139,17 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
         private readonly HashSet<string> fragmentsBeingExpanded = new(StringComparer.Ordinal);
         private readonly Stack<Step> steps = new();
 
+        // Each place in the result (a response name under its parent's place) gets an id; fields at one place are counted.
+        private readonly Dictionary<(int Parent, string Name), (int Id, int Count)> places = [];
+
         // Once the multiplier passes MaxCost the next field passes it too; capping it keeps the products far from overflow.
         private readonly long multiplierCap;
         private GraphQLOperationDefinition operation = null!;
         private long cost;
         private int aliases;
+
+        // Repeats and long lists are reported only when no depth, cost or alias limit is passed, which say more.
+        private ValidationError? unwieldy;
 
         public OperationMeasure(ISchema schema, GraphQLDocument document, Inputs variables, QueryLimitsOptions limits)
         {
@@ -154,7 +171,7 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
         public ValidationError? FirstLimitPassed(GraphQLOperationDefinition operation)
         {
             this.operation = operation;
-            PushSelections(operation.SelectionSet, RootType(operation.Operation), depth: 0, multiplier: 1);
+            PushSelections(operation.SelectionSet, RootType(operation.Operation), depth: 0, multiplier: 1, place: 0);
             while (steps.TryPop(out var step))
             {
                 switch (step.Selection)
@@ -170,7 +187,7 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
 
                         break;
                     case GraphQLInlineFragment inline:
-                        PushSelections(inline.SelectionSet, TypeNamed(inline.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier);
+                        PushSelections(inline.SelectionSet, TypeNamed(inline.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier, step.Place);
                         break;
                     case GraphQLFragmentSpread spread:
                         Expand(spread, step);
@@ -178,7 +195,7 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
                 }
             }
 
-            return null;
+            return unwieldy;
         }
 
         private ValidationError? Measure(GraphQLField field, Step step)
@@ -203,15 +220,53 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
                     $"The query uses more than {limits.MaxAliases} aliases; at most {limits.MaxAliases} are allowed. Ask for fewer aliased fields, or split them over several queries.");
             }
 
+            var responseName = (field.Alias?.Name ?? field.Name).StringValue;
+            var key = (step.Place, responseName);
+            var place = places.TryGetValue(key, out var seen) ? (seen.Id, seen.Count + 1) : (places.Count + 1, 1);
+            places[key] = place;
+            if (place.Item2 > limits.MaxFieldRepeats)
+            {
+                unwieldy ??= Refuse(ErrorCodes.MaxFieldRepeatsExceeded, field,
+                    $"The query asks for '{GlobalId.Truncate(responseName)}' more than {limits.MaxFieldRepeats} times at one place; at most {limits.MaxFieldRepeats} are allowed. Ask for each field once.");
+            }
+
+            if (unwieldy is null && field.Arguments is { } arguments && LongestList(arguments) > limits.MaxListItems)
+            {
+                unwieldy = Refuse(ErrorCodes.MaxListItemsExceeded, field,
+                    $"An argument of '{GlobalId.Truncate(field.Name.StringValue)}' holds a list of more than {limits.MaxListItems} items; at most {limits.MaxListItems} are allowed. Split the request.");
+            }
+
             if (field.SelectionSet is { } selections)
             {
                 var definition = FieldOf(step.ParentType, field);
                 var type = definition?.ResolvedType?.GetNamedType();
                 var multiplier = Math.Min(step.Multiplier * ItemsPerPage(field, definition, type), multiplierCap);
-                PushSelections(selections, type, depth, multiplier);
+                PushSelections(selections, type, depth, multiplier, place.Item1);
             }
 
             return null;
+        }
+
+        /// <summary>The longest list written in the arguments, nested lists and input objects included (the parser bounds their depth).</summary>
+        private static int LongestList(GraphQLArguments arguments)
+        {
+            var longest = 0;
+            var values = new Stack<GraphQLValue>(arguments.Items.Select(a => a.Value));
+            while (values.TryPop(out var value))
+            {
+                switch (value)
+                {
+                    case GraphQLListValue list when list.Values is { } items:
+                        longest = Math.Max(longest, items.Count);
+                        items.ForEach(values.Push);
+                        break;
+                    case GraphQLObjectValue obj when obj.Fields is { } fields:
+                        fields.ForEach(f => values.Push(f.Value));
+                        break;
+                }
+            }
+
+            return longest;
         }
 
         private void Expand(GraphQLFragmentSpread spread, Step step)
@@ -225,17 +280,17 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
             }
 
             // Popped after every selection of the fragment, so the same fragment may be spread again elsewhere.
-            steps.Push(new Step(null, name, null, step.Depth, step.Multiplier));
-            PushSelections(fragment.SelectionSet, TypeNamed(fragment.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier);
+            steps.Push(new Step(null, name, null, step.Depth, step.Multiplier, step.Place));
+            PushSelections(fragment.SelectionSet, TypeNamed(fragment.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier, step.Place);
         }
 
-        private void PushSelections(GraphQLSelectionSet selectionSet, IGraphType? parentType, int depth, long multiplier)
+        private void PushSelections(GraphQLSelectionSet selectionSet, IGraphType? parentType, int depth, long multiplier, int place)
         {
             // Pushed last to first, so fields are measured in document order and the error points at the first field past a limit.
             var selections = selectionSet.Selections;
             for (var i = selections.Count - 1; i >= 0; i--)
             {
-                steps.Push(new Step(selections[i], null, parentType, depth, multiplier));
+                steps.Push(new Step(selections[i], null, parentType, depth, multiplier, place));
             }
         }
 
@@ -329,6 +384,6 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
             new(document.Source, null, message, field) { Code = code };
     }
 
-    /// <summary>A selection still to measure, or (Selection null) the end of a fragment's expansion.</summary>
-    private readonly record struct Step(ASTNode? Selection, string? ExpandedFragment, IGraphType? ParentType, int Depth, long Multiplier);
+    /// <summary>A selection still to measure, or (Selection null) the end of a fragment's expansion; Place is its parent's place in the result.</summary>
+    private readonly record struct Step(ASTNode? Selection, string? ExpandedFragment, IGraphType? ParentType, int Depth, long Multiplier, int Place);
 }

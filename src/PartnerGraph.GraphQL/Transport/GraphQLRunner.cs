@@ -29,9 +29,13 @@ public sealed class GraphQLRunner(
         var schema = schemas.For(context.Caller.Scopes);
 
         // Measured before validation: the core rules themselves are slow on hostile documents (10,000 aliases).
-        if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
+        using (var measuring = PartnerGraphTelemetry.Source.StartActivity("graphql.limits"))
         {
-            return new ExecutionResult { Errors = [tooMuch] };
+            if (document is not null && limits.FindLimitPassed(schema, document, request.OperationName, request.Variables) is { } tooMuch)
+            {
+                measuring?.SetTag("error.code", tooMuch.Code);
+                return new ExecutionResult { Errors = [tooMuch] };
+            }
         }
 
         var streaming = document is not null && OperationOf(document, request.OperationName) == OperationType.Subscription;

@@ -29,6 +29,9 @@ public static partial class Commands
         new("clients list", "clients list", Set(), ListClientsAsync),
         new("clients rotate-secret", "clients rotate-secret --client-id ID [--secret S]", Set("client-id", "secret"), RotateSecretAsync),
         new("clients disable", "clients disable --client-id ID                 no new token; live tokens stop within a minute", Set("client-id"), DisableClientAsync),
+        new("clients trusted-only", "clients trusted-only CLIENT on|off           on: the client may run registered (trusted) documents only", Set("client-id"), SetTrustedOnlyAsync),
+        new("documents add", "documents add --client CLIENT FILE.graphql...  register documents the client's organisation may run by id (sha256:...)", Set("client"), AddDocumentsAsync),
+        new("documents list", "documents list [--client CLIENT]              registered documents and their ids (shipped ones: schema/operations)", Set("client"), ListDocumentsAsync),
         new("agreements add", "agreements add --org ORG --datasets \"statistics referrals coverage\" --granularity NATIONAL|PROVINCE|DISTRICT [--provinces \"TH-50 TH-57\"] --from YYYY-MM-DD --to YYYY-MM-DD", Set("org", "datasets", "granularity", "provinces", "from", "to"), AddAgreementAsync),
         new("agreements list", "agreements list [--org ORG]", Set("org"), ListAgreementsAsync),
         new("users add", "users add --org ORG --email E [--password P] [--role BUNDLE]   an analyst (default role government-analyst); a generated password is shown once", Set("org", "email", "password", "role"), AddAnalystAsync),
@@ -159,7 +162,7 @@ public static partial class Commands
         Console.WriteLine($"{"client_id",-36} {"organisation",-28} {"state",-9} scopes");
         foreach (var client in clients)
         {
-            Console.WriteLine($"{client.ClientId,-36} {client.OrganisationId,-28} {(client.Disabled ? "disabled" : "enabled"),-9} {string.Join(' ', client.Scopes)}");
+            Console.WriteLine($"{client.ClientId,-36} {client.OrganisationId,-28} {(client.Disabled ? "disabled" : "enabled"),-9} {string.Join(' ', client.Scopes)}{(client.TrustedDocumentsOnly ? "  (trusted documents only)" : "")}");
         }
 
         return 0;

@@ -23,6 +23,8 @@ public static class PartnerGraphHost
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadiness>("database", tags: ["ready"])
             .AddCheck<SubscriptionSignalReadiness>("subscriptions", tags: ["ready"]);
+        builder.AddRequestBodyLimits();
+        builder.AddPartnerGraphObservability();
         return builder;
     }
 
@@ -30,9 +32,13 @@ public static class PartnerGraphHost
     {
         app.UseAnalystIde();
         app.UseWebSockets();
+        app.UseRequestBodyLimits();
         app.UseAuthentication();
         app.MapPartnerGraphIdentity();
         app.MapGraphQLHttp("/graphql");
+
+        // The shipped trusted documents are read at start, so a broken folder shows now and not at the first request.
+        app.Services.GetRequiredService<PartnerGraph.GraphQL.TrustedDocuments.TrustedDocumentStore>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponses.WriteAsync });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponses.WriteAsync });
         app.Lifetime.ApplicationStarted.Register(() => PrintWhereToGo(app));

@@ -20,6 +20,19 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>The server process's working set now, in bytes.</summary>
+    public long WorkingSetBytes
+    {
+        get
+        {
+            process.Refresh();
+            return process.WorkingSet64;
+        }
+    }
+
+    /// <summary>False once the process has ended (crashed or killed).</summary>
+    public bool IsRunning => !process.HasExited;
+
     public string Output
     {
         get

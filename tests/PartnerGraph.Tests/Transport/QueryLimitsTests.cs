@@ -190,6 +190,28 @@ public sealed class QueryLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_field_asked_for_more_than_ten_times_at_one_place_is_refused_through_fragments_too()
+    {
+        AssertPasses(await ExecuteAsync("{ node { " + string.Concat(Enumerable.Repeat("id ", 10)) + "} }"));
+        AssertRefused(await ExecuteAsync("{ node { " + string.Concat(Enumerable.Repeat("id ", 11)) + "} }"), ErrorCodes.MaxFieldRepeatsExceeded);
+
+        // Two copies of node merge into one place, so their children are counted together.
+        var fragments = "{ node { ...A } node { ...A } node { ...A } } fragment A on Node { name ...B } fragment B on Node { name }";
+        AssertRefused(await ExecuteAsync(fragments, limits: new QueryLimitsOptions { MaxFieldRepeats = 5 }), ErrorCodes.MaxFieldRepeatsExceeded);
+        AssertPasses(await ExecuteAsync(fragments, limits: new QueryLimitsOptions { MaxFieldRepeats = 6 }));
+    }
+
+    [Fact]
+    public async Task A_list_written_in_the_document_longer_than_the_limit_is_refused()
+    {
+        var schema = SdlSchema.For("type Query { pick(ids: [ID!], nested: [[Int]]): Int }");
+        var limits = new QueryLimitsOptions { MaxListItems = 3 };
+        AssertPasses(await ExecuteAsync("{ pick(ids: [1, 2, 3], nested: [[1, 2, 3]]) }", limits: limits, schema: schema));
+        AssertRefused(await ExecuteAsync("{ pick(ids: [1, 2, 3, 4]) }", limits: limits, schema: schema), ErrorCodes.MaxListItemsExceeded);
+        AssertRefused(await ExecuteAsync("{ pick(nested: [[1], [1, 2, 3, 4]]) }", limits: limits, schema: schema), ErrorCodes.MaxListItemsExceeded);
+    }
+
+    [Fact]
     public async Task Ten_thousand_aliases_are_refused_without_hanging()
     {
         var query = "{ " + string.Join(' ', Enumerable.Range(0, 10_000).Select(i => $"a{i}: node {{ id }}")) + " }";
@@ -349,12 +371,12 @@ public sealed class QueryLimitsTests(ITestOutputHelper output)
     }
 
     private static async Task<ExecutionResult> ExecuteAsync(
-        string query, string? variables = null, string? operationName = null, QueryLimitsOptions? limits = null, GraphQLDocument? document = null)
+        string query, string? variables = null, string? operationName = null, QueryLimitsOptions? limits = null, GraphQLDocument? document = null, ISchema? schema = null)
     {
         var rule = new QueryLimitsRule(Options.Create(limits ?? new QueryLimitsOptions()));
         return await new DocumentExecuter().ExecuteAsync(new ExecutionOptions
         {
-            Schema = LimitsSchema,
+            Schema = schema ?? LimitsSchema,
             Query = query,
             Document = document,
             OperationName = operationName,

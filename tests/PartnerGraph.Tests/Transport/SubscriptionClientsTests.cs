@@ -114,7 +114,7 @@ public sealed class SubscriptionClientsTests(ServerFixture fixture) : IClassFixt
     {
         var response = await shelter.PostAsync("subscription { referralStatusChanged { sequence } }");
 
-        Assert.Equal("STREAM_REQUIRED", response.FirstErrorCode);
+        Assert.Equal("SUBSCRIPTION_REQUIRES_STREAM", response.FirstErrorCode);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.Status);
         Assert.Null(response.Data);
     }

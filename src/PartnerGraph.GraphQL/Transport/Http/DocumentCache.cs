@@ -24,6 +24,7 @@ public sealed class DocumentCache(IOptions<GraphQLHttpOptions> options)
             return document;
         }
 
+        using var parsing = PartnerGraphTelemetry.Source.StartActivity("graphql.parse");
         try
         {
             document = Parser.Parse(query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = MaxParserDepth });
@@ -34,6 +35,7 @@ public sealed class DocumentCache(IOptions<GraphQLHttpOptions> options)
         }
         catch (GraphQLParserException)
         {
+            parsing?.SetTag("error.code", "SYNTAX_ERROR");
             return null;
         }
 

@@ -29,6 +29,7 @@ public sealed class GraphQLHttpEndpoint(
     GraphQLSseTransport sse,
     IGraphQLTextSerializer serializer,
     GraphQLRequestReader reader,
+    TrustedDocuments.TrustedDocumentStore trustedDocuments,
     CallerResolver callers,
     ClientRateLimiter rateLimiter,
     AccessLogWriter accessLog,
@@ -79,6 +80,7 @@ public sealed class GraphQLHttpEndpoint(
             request = HttpMethods.IsGet(http.Request.Method)
                 ? reader.ReadGet(http.Request.Query)
                 : await reader.ReadPostAsync(http.Request, options.Value.MaxRequestBytes, http.RequestAborted);
+            request = await trustedDocuments.ResolveAsync(request, caller, http.RequestAborted);
 
             var context = new RequestContext(caller, databases, clock);
             if (streaming)
@@ -93,7 +95,7 @@ public sealed class GraphQLHttpEndpoint(
             var result = await ExecuteAsync(http, context, request, document = runner.Parse(request));
             record = AccessRecord.Describe(document, request.OperationName, request.Query, result, request.Variables);
             record.CellsSuppressed = context.CellsSuppressed;
-            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            await WriteAccessLogAsync(record, caller, at, started);
 
             // A request error (parse, validation, limits, variables) has no data: 400 where the client speaks graphql-response+json.
             var status = mediaType == MediaTypes.GraphQLResponse && !result.Executed ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
@@ -101,18 +103,26 @@ public sealed class GraphQLHttpEndpoint(
         }
         catch (BadGraphQLRequestException bad)
         {
-            record = AccessRecord.Refused(bad.Code, document, request?.OperationName, request?.Query);
-            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            record = AccessRecord.Refused(bad.Code, document, request?.OperationName, string.IsNullOrEmpty(request?.Query) ? null : request.Query);
+            await WriteAccessLogAsync(record, caller, at, started);
             var error = new ExecutionError(bad.Message) { Code = bad.Code };
             await WriteAsync(http, bad.StatusCode, mediaType ?? MediaTypes.Json, new ExecutionResult { Errors = [error] });
         }
         catch (Exception) when (record is null)
         {
             // Whatever went wrong (a client gone, a database down), the attempt is on record before the error goes on.
-            record = AccessRecord.Failed(ErrorCodes.InternalError, document, request?.OperationName, request?.Query);
-            await accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+            record = AccessRecord.Failed(ErrorCodes.InternalError, document, request?.OperationName, string.IsNullOrEmpty(request?.Query) ? null : request.Query);
+            await WriteAccessLogAsync(record, caller, at, started);
             throw;
         }
+    }
+
+    /// <summary>The access log entry, and the same facts (outcome, first code, operation type, duration) as metrics.</summary>
+    private async Task WriteAccessLogAsync(AccessRecord record, Caller? caller, DateTime at, long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        PartnerGraphTelemetry.RecordRequest(record.Outcome.ToString().ToUpperInvariant(), record.ErrorCodes?.Split(' ')[0], record.OperationType, elapsed);
+        await accessLog.WriteAsync(record.ToEntry(caller, at, elapsed), CancellationToken.None);
     }
 
     private async Task<ExecutionResult> ExecuteAsync(HttpContext http, RequestContext context, GraphQLRequest request, GraphQLDocument? document)
@@ -128,7 +138,7 @@ public sealed class GraphQLHttpEndpoint(
         if (result.Streams is not null)
         {
             // Validated, and never listened to: a subscription's result is a stream, which a plain response cannot carry.
-            return new ExecutionResult { Errors = [new ExecutionError("A subscription needs a stream: open a WebSocket (graphql-transport-ws) at /graphql, or POST with Accept: text/event-stream (graphql-sse).") { Code = ErrorCodes.StreamRequired }] };
+            return new ExecutionResult { Errors = [new ExecutionError("A subscription needs a stream: open a WebSocket (graphql-transport-ws) at /graphql, or POST with Accept: text/event-stream (graphql-sse).") { Code = ErrorCodes.SubscriptionRequiresStream }] };
         }
 
         return result;
@@ -159,6 +169,8 @@ public static class GraphQLHttpEndpointExtensions
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<GraphQLRequestReader>();
         services.AddSingleton<DocumentCache>();
+        services.AddOptions<TrustedDocuments.TrustedDocumentOptions>().BindConfiguration(TrustedDocuments.TrustedDocumentOptions.Section);
+        services.AddSingleton<TrustedDocuments.TrustedDocumentStore>();
         services.AddSingleton<GraphQLHttpEndpoint>();
         return services;
     }

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using GraphQL;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using PartnerGraph.GraphQL.Common;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
 
-/// <summary>A GraphQL request as it arrived: the document and its parameters.</summary>
-public sealed record GraphQLRequest(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions);
+/// <summary>A GraphQL request as it arrived: the document (empty when only its id was sent) and its parameters.</summary>
+public sealed record GraphQLRequest(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions, string? DocumentId = null);
 
 /// <summary>A request that is not a well-formed GraphQL-over-HTTP request: its status code and error.</summary>
 public sealed class BadGraphQLRequestException(int statusCode, string code, string message) : Exception(message)
@@ -16,21 +17,27 @@ public sealed class BadGraphQLRequestException(int statusCode, string code, stri
 }
 
 /// <summary>Reads GET query strings and POST JSON bodies into a GraphQLRequest, refusing anything malformed.</summary>
-public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
+public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions<QueryLimitsOptions> limits)
 {
+    /// <summary>Deepest JSON accepted in a body or a parameter: far deeper than any input type of the schema nests.</summary>
+    public const int MaxJsonDepth = 64;
+
     public GraphQLRequest ReadGet(IQueryCollection query)
     {
         var text = query["query"];
-        if (text.Count != 1 || string.IsNullOrEmpty(text[0]))
+        var extensions = ParseMap(Single(query, "extensions"), "extensions");
+        var documentId = Single(query, "documentId") ?? PersistedQueryHash(extensions);
+        if (text.Count > 1 || (string.IsNullOrEmpty(text.FirstOrDefault()) && documentId is null))
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "A GET request needs exactly one query parameter holding the GraphQL document.");
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "A GET request needs exactly one query parameter holding the GraphQL document, or a documentId.");
         }
 
         return new GraphQLRequest(
-            text[0]!,
+            text.FirstOrDefault() ?? "",
             Single(query, "operationName"),
             ParseMap(Single(query, "variables"), "variables"),
-            ParseMap(Single(query, "extensions"), "extensions"));
+            extensions,
+            documentId);
     }
 
     public async Task<GraphQLRequest> ReadPostAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
@@ -64,7 +71,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
         JsonDocument json;
         try
         {
-            json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            json = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         }
         catch (JsonException)
         {
@@ -80,12 +87,26 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
     /// <summary>A request from its JSON object (the POST body, or the payload of a WebSocket subscribe message).</summary>
     public GraphQLRequest Read(JsonElement root)
     {
+        try
+        {
+            return ReadObject(root);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string with a lone surrogate (\ud800) is valid JSON but no text; reading it throws.
+            throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, "The request holds a string that is not valid Unicode (a lone surrogate escape).");
+        }
+    }
+
+    private GraphQLRequest ReadObject(JsonElement root)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request body must be one JSON object: {\"query\": \"...\", \"variables\": {...}}. Batches are not accepted.");
         }
 
         string? query = null;
+        string? documentId = null;
         string? operationName = null;
         Inputs? variables = null;
         Inputs? extensions = null;
@@ -96,6 +117,14 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
                 case "query":
                     query = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
                         : throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
+                    break;
+                case "documentId":
+                    documentId = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.String => property.Value.GetString(),
+                        JsonValueKind.Null => null,
+                        _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "documentId must be a string: \"sha256:\" and the document's hash."),
+                    };
                     break;
                 case "operationName":
                     operationName = property.Value.ValueKind switch
@@ -116,21 +145,71 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
             }
         }
 
-        if (string.IsNullOrEmpty(query))
+        documentId ??= PersistedQueryHash(extensions);
+        if (string.IsNullOrEmpty(query) && documentId is null)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"}.");
+            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"} or {\"documentId\": \"sha256:...\"}.");
         }
 
-        return new GraphQLRequest(query, operationName, variables, extensions);
+        return new GraphQLRequest(query ?? "", operationName, variables, extensions, documentId);
     }
 
-    private Inputs? ReadMap(JsonElement value, string name) =>
-        value.ValueKind switch
+    /// <summary>The Apollo convention, extensions.persistedQuery.sha256Hash, as a documentId.</summary>
+    private static string? PersistedQueryHash(Inputs? extensions) =>
+        extensions?.TryGetValue("persistedQuery", out var persisted) == true
+        && persisted is IDictionary<string, object?> fields
+        && fields.TryGetValue("sha256Hash", out var hash) && hash is string hex
+            ? "sha256:" + hex
+            : null;
+
+    private Inputs? ReadMap(JsonElement value, string name)
+    {
+        switch (value.ValueKind)
         {
-            JsonValueKind.Object => serializer.ReadNode<Inputs>(value),
-            JsonValueKind.Null => null,
-            _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, $"{name} must be a JSON object or null."),
-        };
+            case JsonValueKind.Object:
+                if (LongestArray(value) > limits.Value.MaxListItems)
+                {
+                    throw new BadGraphQLRequestException(400, ErrorCodes.MaxListItemsExceeded, $"{name} holds a list of more than {limits.Value.MaxListItems} items; at most {limits.Value.MaxListItems} are allowed. Split the request.");
+                }
+
+                return serializer.ReadNode<Inputs>(value);
+            case JsonValueKind.Null:
+                return null;
+            default:
+                throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, $"{name} must be a JSON object or null.");
+        }
+    }
+
+    /// <summary>The most items of any array inside the value; walked without recursion (the parser already bounds depth).</summary>
+    private static int LongestArray(JsonElement value)
+    {
+        var longest = 0;
+        var pending = new Stack<JsonElement>();
+        pending.Push(value);
+        while (pending.TryPop(out var element))
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Array:
+                    longest = Math.Max(longest, element.GetArrayLength());
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        pending.Push(item);
+                    }
+
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        pending.Push(property.Value);
+                    }
+
+                    break;
+            }
+        }
+
+        return longest;
+    }
 
     private Inputs? ParseMap(string? text, string name)
     {
@@ -141,10 +220,10 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer)
 
         try
         {
-            using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 64 });
+            using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
             return ReadMap(json.RootElement, name);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, $"The {name} parameter is not valid JSON.");
         }

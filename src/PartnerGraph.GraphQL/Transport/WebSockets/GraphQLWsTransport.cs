@@ -26,6 +26,7 @@ public sealed class GraphQLWsTransport(
     CallerResolver callers,
     CallerWatch watch,
     GraphQLRequestReader reader,
+    TrustedDocuments.TrustedDocumentStore trustedDocuments,
     IGraphQLTextSerializer serializer,
     AccessLogWriter accessLog,
     IDbContextFactory<PartnerGraphDbContext> databases,
@@ -36,6 +37,7 @@ public sealed class GraphQLWsTransport(
     private readonly CallerResolver callers = callers;
     private readonly CallerWatch watch = watch;
     private readonly GraphQLRequestReader reader = reader;
+    private readonly TrustedDocuments.TrustedDocumentStore trustedDocuments = trustedDocuments;
     private readonly IGraphQLTextSerializer serializer = serializer;
     private readonly AccessLogWriter accessLog = accessLog;
     private readonly IDbContextFactory<PartnerGraphDbContext> databases = databases;
@@ -241,6 +243,18 @@ public sealed class GraphQLWsTransport(
             var context = new RequestContext(caller!, transport.databases, transport.clock);
             try
             {
+                try
+                {
+                    request = await transport.trustedDocuments.ResolveAsync(request, caller!, cancel.Token);
+                }
+                catch (BadGraphQLRequestException refused)
+                {
+                    // Not this client's document, or free text from a client that may run registered documents only.
+                    await transport.accessLog.WriteAsync(AccessRecord.Refused(refused.Code).ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+                    await SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(new[] { new ExecutionError(refused.Message) { Code = refused.Code } })));
+                    return;
+                }
+
                 var outcome = await transport.runner.RunAsync(context, request, http.RequestServices, cancel.Token);
                 var record = AccessRecord.Describe(outcome.Document, request.OperationName, request.Query, outcome.Result, request.Variables);
                 await transport.accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
