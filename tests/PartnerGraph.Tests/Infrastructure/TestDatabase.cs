@@ -22,7 +22,7 @@ public static class TestDatabase
     /// <summary>A second organisation with every scope: the receiver of referrals the first one sends, a partner of ATD's shelter programme.</summary>
     public const string ShelterClient = "test-shelter";
     public const string ShelterSecret = "test-secret-shelter";
-    public const string ShelterOrganisation = "shelter-northern-children";
+    public const string ShelterOrganisation = "shelter-southern-children";
 
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);
 

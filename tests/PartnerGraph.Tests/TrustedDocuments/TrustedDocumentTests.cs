@@ -42,7 +42,9 @@ public sealed class TrustedDocumentTests
         Assert.Equal("demo-integrator", shipped.Data!["viewer"]!["clientId"]!.GetValue<string>());
 
         var page = (await ByIdAsync(integrator, ShippedId("referrals-page.graphql"), new { first = 3 })).AssertNoErrors();
-        Assert.Equal(3, page.Data!["referrals"]!["nodes"]!.AsArray().Count);
+        var total = page.Data!["referrals"]!["totalCount"]!.GetValue<int>();
+        Assert.True(total > 0, "the integrator's organisation has open referrals in the demo data");
+        Assert.Equal(Math.Min(3, total), page.Data!["referrals"]!["nodes"]!.AsArray().Count);
 
         var byGet = (await integrator.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/graphql?documentId=" + Uri.EscapeDataString(ShippedId("viewer.graphql"))))).AssertNoErrors();
         Assert.Equal("demo-integrator", byGet.Data!["viewer"]!["clientId"]!.GetValue<string>());
