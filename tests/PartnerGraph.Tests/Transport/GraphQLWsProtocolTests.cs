@@ -112,6 +112,38 @@ public sealed class GraphQLWsProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_10_MB_message_closes_1009_and_the_server_keeps_serving()
+    {
+        await using var ws = await WsTestClient.ConnectAsync(app);
+        await ws.InitAsync(token);
+
+        var huge = "{\"type\":\"subscribe\",\"id\":\"1\",\"payload\":{\"query\":\"" + new string('a', 10 * 1024 * 1024) + "\"}}";
+        try
+        {
+            await ws.SendAsync(huge);
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            // the server may close before the whole message is sent
+        }
+
+        Assert.Equal(1009, await ws.ClosedWithAsync());
+        await using var next = await WsTestClient.ConnectAsync(app);
+        await next.InitAsync(token);
+    }
+
+    [Fact]
+    public async Task Garbage_bytes_in_a_text_frame_close_4400()
+    {
+        await using var ws = await WsTestClient.ConnectAsync(app);
+        await ws.InitAsync(token);
+
+        await ws.Socket.SendAsync(new byte[] { 0xff, 0xfe, 0x00, 0x7b, 0xc3, 0x28 }, System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+
+        Assert.Equal(4400, await ws.ClosedWithAsync());
+    }
+
+    [Fact]
     public async Task A_binary_frame_closes_4400()
     {
         await using var ws = await WsTestClient.ConnectAsync(app);
