@@ -1,7 +1,7 @@
 // The analysts' IDE in a real browser: Debian's Chromium driven by playwright-core (never a browser download).
 // Usage: ANALYST_EMAIL=... ANALYST_PASSWORD=... CHROMIUM=/usr/bin/chromium node ide.mjs http://127.0.0.1:PORT ARTIFACTS_DIR
 // Runs its steps in order in one browser page, saves a screenshot after each (and on failure), and prints one JSON
-// report: [{ step, ok, detail }]. A later step (subscriptions) is one more entry in `steps`.
+// report: [{ step, ok, detail }]. The analyst needs statistics.read and referrals.read (analyst@wvft.demo has both).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -22,7 +22,9 @@ async function signIn({ page, state }) {
   await page.click('button[type=submit]');
   await page.waitForSelector('#token', { state: 'visible' });
   state.token = await page.inputValue('#token');
-  return { scopes: await page.textContent('#scopes'), tokenLength: state.token.length };
+  // The analyst's organisation, from the token's org claim (the referral of the subscription step goes to it).
+  state.organisation = JSON.parse(Buffer.from(state.token.split('.')[1], 'base64url').toString()).org;
+  return { scopes: await page.textContent('#scopes'), organisation: state.organisation, tokenLength: state.token.length };
 }
 
 /** Opens the IDE at /graphql, gives the document the token (Bearer), runs a caseStatistics query and reads the result pane. */
@@ -52,9 +54,97 @@ async function runStatistics({ page, state }) {
   return { result };
 }
 
+/** A token for another client (client credentials), for the change the subscription should see. */
+async function clientToken(clientId, secret, scope) {
+  const response = await fetch(`${url}/connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope }),
+  });
+  const body = await response.json();
+  if (!response.ok) {
+    throw new Error(`POST /connect/token for ${clientId}: ${response.status} ${JSON.stringify(body)}`);
+  }
+
+  return body.access_token;
+}
+
+/** Over plain HTTP, as the government referral officer (atd): a referral to the analyst's organisation; its first change (sequence, status). */
+async function createReferralTo(organisation, token) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      query: 'mutation Refer($input: CreateReferralInput!) { createReferral(input: $input) { change { sequence status } } }',
+      variables: { input: { toOrganisation: organisation, kind: 'DOMESTIC', services: ['EDUCATION'], consent: { givenBy: 'CHILD' } } },
+    }),
+  });
+  const body = await response.json();
+  if (!response.ok || body.errors || !body.data?.createReferral) {
+    throw new Error(`createReferral: ${response.status} ${JSON.stringify(body)}`);
+  }
+
+  return body.data.createReferral.change;
+}
+
+/**
+ * In the same document (same Bearer token), starts a referralStatusChanged subscription: the IDE's "auto" protocol
+ * opens a WebSocket at /graphql with graphql-transport-ws and sends the token in connection_init. Then another client
+ * creates a referral to the analyst's organisation over plain HTTP, and the event shows in the result pane. A
+ * subscription sees only changes made after the server registered it, and nothing says when that was: the referral is
+ * created again (a few times at most) until an event shows.
+ */
+async function runSubscription({ page, state }) {
+  const init = [];
+  page.on('websocket', (socket) =>
+    socket.on('framesent', (frame) => {
+      let message;
+      try {
+        message = JSON.parse(String(frame.payload));
+      } catch {
+        return;
+      }
+
+      if (message?.type === 'connection_init') {
+        init.push({ url: socket.url(), keys: Object.keys(message.payload ?? {}), bearer: message.payload?.authorization === `Bearer ${state.token}` });
+      }
+    }));
+
+  await page.locator('.monaco-editor').first().click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText('subscription ReferralChanges { referralStatusChanged { sequence status previousStatus referral { id } } }');
+  await page.getByRole('button', { name: /Run Operation/ }).click();
+  // While the subscription runs, the run button is the cancel button.
+  await page.getByRole('button', { name: /Cancel/ }).first().waitFor();
+
+  const token = await clientToken('demo-government-referral-officer', 'demo-secret-government-referral-officer', 'referrals.read referrals.write');
+  const sequences = [];
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const change = await createReferralTo(state.organisation, token);
+    sequences.push(change.sequence);
+    const shown = await page.waitForFunction((expected) => {
+      const text = [...document.querySelectorAll('.monaco-editor .view-lines')]
+        .map((v) => v.innerText.replace(/\u00a0/g, ' '))
+        .find((t) => t.includes('"referralStatusChanged"'));
+      return text && expected.some((sequence) => text.includes(`"sequence": ${sequence}`)) ? text : null;
+    }, sequences, { timeout: 10_000 }).catch(() => null);
+    if (shown) {
+      const result = await shown.jsonValue();
+      if (result.includes('"errors"')) {
+        throw new Error('The result pane shows errors:\n' + result);
+      }
+
+      await page.mouse.move(700, 450);
+      return { sequences, attempts: attempt, connectionInit: init, result };
+    }
+  }
+
+  throw new Error(`No referralStatusChanged event for sequences ${sequences.join(', ')} in the result pane; connection_init: ${JSON.stringify(init)}`);
+}
+
 const steps = [
   ['sign-in', signIn],
   ['statistics', runStatistics],
+  ['subscription', runSubscription],
 ];
 
 mkdirSync(artifacts, { recursive: true });
