@@ -40,10 +40,10 @@ var environment = new Dictionary<string, string>
 if (reused)
 {
     // Applies any new migration; the demo data is there already, whatever its size.
-    Run(server, ["migrate"], environment);
+    BenchProcesses.Run(server, ["migrate"], environment);
     if (RunForExitCode(server, ["clients", "rotate-secret", "--client-id", "bench", "--secret", "bench-only-secret"], environment) != 0)
     {
-        Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
+        BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
     }
 
     Console.WriteLine($"reusing {databaseFile}");
@@ -51,17 +51,17 @@ if (reused)
 else
 {
     var seeding = Stopwatch.StartNew();
-    Run(server, ["seed-demo"], environment);
+    BenchProcesses.Run(server, ["seed-demo"], environment);
     Console.WriteLine($"seeded {cases:N0} case records in {seeding.Elapsed.TotalSeconds:F0} s");
-    Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
+    BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
 }
 
-var port = FreePort();
-using var process = Start(server, ["--urls", $"http://127.0.0.1:{port}"], environment);
+var port = BenchProcesses.FreePort();
+using var process = BenchProcesses.Start(server, ["--urls", $"http://127.0.0.1:{port}"], environment);
 try
 {
     using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-    await WaitReadyAsync(http);
+    await BenchProcesses.WaitReadyAsync(http);
     var token = await TokenAsync(http);
     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
@@ -139,70 +139,14 @@ static async Task<string> TokenAsync(HttpClient http)
     return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
 }
 
-static async Task WaitReadyAsync(HttpClient http)
-{
-    for (var i = 0; i < 600; i++)
-    {
-        try
-        {
-            if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(200);
-    }
-
-    throw new TimeoutException("the server did not become ready");
-}
-
-static void Run(string server, string[] args, Dictionary<string, string> environment)
-{
-    var exitCode = RunForExitCode(server, args, environment);
-    if (exitCode != 0)
-    {
-        throw new InvalidOperationException($"{string.Join(' ', args)} exited with {exitCode}");
-    }
-}
-
 static int RunForExitCode(string server, string[] args, Dictionary<string, string> environment)
 {
-    using var process = Start(server, args, environment);
+    using var process = BenchProcesses.Start(server, args, environment);
     process.WaitForExit();
     return process.ExitCode;
 }
 
-static Process Start(string server, string[] args, Dictionary<string, string> environment)
-{
-    var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(server)!, UseShellExecute = false, RedirectStandardInput = true };
-    info.ArgumentList.Add(server);
-    foreach (var arg in args)
-    {
-        info.ArgumentList.Add(arg);
-    }
-
-    foreach (var (key, value) in environment)
-    {
-        info.Environment[key] = value;
-    }
-
-    var process = Process.Start(info)!;
-    process.StandardInput.Close();
-    return process;
-}
-
 static string Slug(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
-
-static int FreePort()
-{
-    using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-    listener.Start();
-    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-}
 
 static string FindRoot()
 {

@@ -26,7 +26,7 @@ internal static class SubscriptionBench
         var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
         var server = Path.Combine(root, "src", "PartnerGraph.Server", "bin", "Release", "net10.0", "PartnerGraph.Server.dll");
         var folder = Directory.CreateTempSubdirectory("partnergraph-bench-subscriptions-").FullName;
-        var redisPort = FreePort();
+        var redisPort = BenchProcesses.FreePort();
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -38,20 +38,20 @@ internal static class SubscriptionBench
             ["GraphQL__Limits__Burst"] = "100000",
             ["Redis__Connection"] = $"127.0.0.1:{redisPort}",
         };
-        Run(server, ["seed-demo"], environment);
-        Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench-sender", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
-        Run(server, ["clients", "add", "--org", "shelter-northern-children", "--client-id", "bench-receiver", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
+        BenchProcesses.Run(server, ["seed-demo"], environment);
+        BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench-sender", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
+        BenchProcesses.Run(server, ["clients", "add", "--org", "shelter-northern-children", "--client-id", "bench-receiver", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
 
         using var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]) { RedirectStandardOutput = true })!;
-        var ports = new[] { FreePort(), FreePort() };
+        var ports = new[] { BenchProcesses.FreePort(), BenchProcesses.FreePort() };
         environment["Demo__Seed"] = "false"; // seeded once above; two instances must not both seed
-        var instances = ports.Select(p => Start(server, ["--urls", $"http://127.0.0.1:{p}"], environment)).ToList();
+        var instances = ports.Select(p => BenchProcesses.Start(server, ["--urls", $"http://127.0.0.1:{p}"], environment, quiet: true)).ToList();
         try
         {
             var https = ports.Select(p => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{p}") }).ToList();
             foreach (var http in https)
             {
-                await WaitReadyAsync(http);
+                await BenchProcesses.WaitReadyAsync(http);
             }
 
             var sender = https.Select(h => Authorised(h, "bench-sender")).ToList();
@@ -258,64 +258,5 @@ internal static class SubscriptionBench
 
             socket.Dispose();
         }
-    }
-
-    private static void Run(string server, string[] args, Dictionary<string, string> environment)
-    {
-        using var process = Start(server, args, environment);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{string.Join(' ', args)} exited with {process.ExitCode}");
-        }
-    }
-
-    private static Process Start(string server, string[] args, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(server)!, UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add(server);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/readyz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException("the server did not become ready");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -12,29 +12,6 @@ public static class CoverageProblemCodes
     public const string PersonalDataNotAllowed = CaseProblemCodes.PersonalDataNotAllowed;
 }
 
-/// <summary>A coverage change the rules refuse, with a code and a message a person can act on.</summary>
-public sealed class CoverageRefusedException : Exception
-{
-    public CoverageRefusedException(string code, string message)
-        : base(message)
-    {
-        Code = code;
-    }
-
-    public CoverageRefusedException()
-        : this("", "")
-    {
-    }
-
-    public CoverageRefusedException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Code = "";
-    }
-
-    public string Code { get; }
-}
-
 /// <summary>
 /// Coverage reports: a partner (or the lead) of a programme submits one per district and quarter; the programme's
 /// lead approves it, or returns it with a reason and the partner submits it again. Only approved figures are shared.
@@ -49,23 +26,23 @@ public static class CoverageReview
     {
         if (organisationId != programme.LeadOrganisationId && programme.Partners.All(p => p.OrganisationId != organisationId))
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.NotAProgrammePartner, $"Your organisation is not a partner of {programme.Code}; its lead organisation ({programme.LeadOrganisationId}) can add it.");
+            throw new RuleRefusedException(CoverageProblemCodes.NotAProgrammePartner, $"Your organisation is not a partner of {programme.Code}; its lead organisation ({programme.LeadOrganisationId}) can add it.");
         }
 
         if (quarter is < 1 or > 4)
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.InvalidCoverageReport, "quarter is 1, 2, 3 or 4.");
+            throw new RuleRefusedException(CoverageProblemCodes.InvalidCoverageReport, "quarter is 1, 2, 3 or 4.");
         }
 
         var starts = new DateOnly(Math.Clamp(year, 1, 9999), ((quarter - 1) * 3) + 1, 1);
         if (starts > DateOnly.FromDateTime(at))
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"{year} Q{quarter} has not started yet: report a quarter once it has begun.");
+            throw new RuleRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"{year} Q{quarter} has not started yet: report a quarter once it has begun.");
         }
 
         if (starts.AddMonths(3) <= programme.StartsOn || (programme.EndsOn is { } ends && starts > ends))
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"{year} Q{quarter} is outside the programme's period.");
+            throw new RuleRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"{year} Q{quarter} is outside the programme's period.");
         }
 
         Check(reached, "reached");
@@ -88,7 +65,7 @@ public static class CoverageReview
 
         if (existing.Status != CoverageReportStatus.Returned)
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.ReportAlreadySubmitted, existing.Status == CoverageReportStatus.Approved
+            throw new RuleRefusedException(CoverageProblemCodes.ReportAlreadySubmitted, existing.Status == CoverageReportStatus.Approved
                 ? $"Your report for this district and {year} Q{quarter} is approved already; approved figures are final."
                 : $"Your report for this district and {year} Q{quarter} is waiting for review; it can be submitted again once returned.");
         }
@@ -111,17 +88,17 @@ public static class CoverageReview
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (reason is null)
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.ReasonRequired, "Say what to correct: reason is required to return a report.");
+            throw new RuleRefusedException(CoverageProblemCodes.ReasonRequired, "Say what to correct: reason is required to return a report.");
         }
 
         if (reason.Length > MaxReasonLength)
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"reason is longer than {MaxReasonLength} characters.");
+            throw new RuleRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"reason is longer than {MaxReasonLength} characters.");
         }
 
         if (PersonalDataGuard.Find(reason) is { } kind)
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {PersonalDataGuard.Describe(kind)}: remove it.");
+            throw new RuleRefusedException(CoverageProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {PersonalDataGuard.Describe(kind)}: remove it.");
         }
 
         Review(report, programme, organisationId, CoverageReportStatus.Returned, reason, at);
@@ -131,12 +108,12 @@ public static class CoverageReview
     {
         if (organisationId != programme.LeadOrganisationId)
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.ReviewNotAllowed, $"Only the lead organisation of {programme.Code} ({programme.LeadOrganisationId}) approves or returns its coverage reports.");
+            throw new RuleRefusedException(CoverageProblemCodes.ReviewNotAllowed, $"Only the lead organisation of {programme.Code} ({programme.LeadOrganisationId}) approves or returns its coverage reports.");
         }
 
         if (report.Status != CoverageReportStatus.Submitted)
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.ReviewNotAllowed, $"The report is {report.Status.ToString().ToUpperInvariant()}: only a SUBMITTED report is approved or returned.");
+            throw new RuleRefusedException(CoverageProblemCodes.ReviewNotAllowed, $"The report is {report.Status.ToString().ToUpperInvariant()}: only a SUBMITTED report is approved or returned.");
         }
 
         report.Status = to;
@@ -151,7 +128,7 @@ public static class CoverageReview
         int[] all = [figures.SchoolsReached, figures.StudentsGirls, figures.StudentsBoys, figures.TeachersTrained, figures.YouthParticipants, figures.ActiveVolunteers, figures.CommunitiesReached];
         if (all.Any(f => f is < 0 or > MaxFigure))
         {
-            throw new CoverageRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"Every {name} figure is a count from 0 to {MaxFigure:N0}.");
+            throw new RuleRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"Every {name} figure is a count from 0 to {MaxFigure:N0}.");
         }
     }
 }

@@ -21,23 +21,23 @@ public sealed record ReferralRequest(
     {
         if (ConsentGivenBy is not { } consent)
         {
-            throw new ReferralRefusedException(ReferralProblemCodes.ConsentRequired, "Record who consented to the referral (consent.givenBy): no referral is made without consent for services.");
+            throw new RuleRefusedException(ReferralProblemCodes.ConsentRequired, "Record who consented to the referral (consent.givenBy): no referral is made without consent for services.");
         }
 
         var consentAt = ConsentRecordedAt?.ToUniversalTime() ?? at;
         if (consentAt > at)
         {
-            throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, "consent.recordedAt is in the future.");
+            throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, "consent.recordedAt is in the future.");
         }
 
         if (sender.Id == receiver.Id)
         {
-            throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, "An organisation cannot refer a case to itself; name another organisation.");
+            throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, "An organisation cannot refer a case to itself; name another organisation.");
         }
 
         if (Services == ReferralServices.None)
         {
-            throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, "Ask for at least one service.");
+            throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, "Ask for at least one service.");
         }
 
         var destination = string.IsNullOrWhiteSpace(DestinationCountry) ? null : DestinationCountry.Trim().ToUpperInvariant();
@@ -45,24 +45,24 @@ public sealed record ReferralRequest(
         {
             if (destination is not null)
             {
-                throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, "A DOMESTIC referral has no destinationCountry; use TRANSNATIONAL to refer across a border.");
+                throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, "A DOMESTIC referral has no destinationCountry; use TRANSNATIONAL to refer across a border.");
             }
 
             if (sender.Country != receiver.Country)
             {
-                throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, $"The receiver is in {receiver.Country}: a referral across a border is TRANSNATIONAL, with destinationCountry {receiver.Country}.");
+                throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, $"The receiver is in {receiver.Country}: a referral across a border is TRANSNATIONAL, with destinationCountry {receiver.Country}.");
             }
         }
         else
         {
             if (destination is null || !CountryCodes.IsAssigned(destination))
             {
-                throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, "A TRANSNATIONAL referral needs destinationCountry, an ISO 3166-1 alpha-2 code such as MM.");
+                throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, "A TRANSNATIONAL referral needs destinationCountry, an ISO 3166-1 alpha-2 code such as MM.");
             }
 
             if (destination != receiver.Country || sender.Country == receiver.Country)
             {
-                throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, $"destinationCountry must be the receiver's country in another country than the sender's; the receiver is in {receiver.Country}, the sender in {sender.Country}.");
+                throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, $"destinationCountry must be the receiver's country in another country than the sender's; the receiver is in {receiver.Country}, the sender in {sender.Country}.");
             }
         }
 

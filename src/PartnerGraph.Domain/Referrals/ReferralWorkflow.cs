@@ -46,13 +46,13 @@ public static class ReferralWorkflow
             var instead = allowed.Count == 0
                 ? $"As its {Name(party)} you cannot move it any further."
                 : $"As its {Name(party)} you may move it to {string.Join(" or ", allowed)}.";
-            throw new ReferralRefusedException(ReferralProblemCodes.TransitionNotAllowed, $"The referral is {Name(referral.Status)}: it cannot move to {Name(to)}. {instead}");
+            throw new RuleRefusedException(ReferralProblemCodes.TransitionNotAllowed, $"The referral is {Name(referral.Status)}: it cannot move to {Name(to)}. {instead}");
         }
 
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (move.ReasonRequired && reason is null)
         {
-            throw new ReferralRefusedException(ReferralProblemCodes.ReasonRequired, $"Say why the referral moves to {Name(to)}: reason is required.");
+            throw new RuleRefusedException(ReferralProblemCodes.ReasonRequired, $"Say why the referral moves to {Name(to)}: reason is required.");
         }
 
         CheckReason(reason);
@@ -82,12 +82,12 @@ public static class ReferralWorkflow
 
         if (reason.Length > MaxReasonLength)
         {
-            throw new ReferralRefusedException(ReferralProblemCodes.InvalidReferral, $"reason is longer than {MaxReasonLength} characters.");
+            throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, $"reason is longer than {MaxReasonLength} characters.");
         }
 
         if (Cases.PersonalDataGuard.Find(reason) is { } kind)
         {
-            throw new ReferralRefusedException(ReferralProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {Cases.PersonalDataGuard.Describe(kind)}. Referrals never carry personal data: remove it.");
+            throw new RuleRefusedException(ReferralProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {Cases.PersonalDataGuard.Describe(kind)}. Referrals never carry personal data: remove it.");
         }
     }
 

@@ -13,4 +13,17 @@ public sealed class UserError : ExecutionError
     {
         Code = code;
     }
+
+    /// <summary>Runs a domain rule: its refusal reaches the partner as a UserError with the rule's code and message.</summary>
+    public static T Enforcing<T>(Func<T> rule)
+    {
+        try
+        {
+            return rule();
+        }
+        catch (PartnerGraph.Domain.RuleRefusedException refusal)
+        {
+            throw new UserError(refusal.Code, refusal.Message);
+        }
+    }
 }

@@ -47,7 +47,7 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
         var existing = await db.CoverageReports.AsTracking().FirstOrDefaultAsync(
             r => r.ProgrammeCode == programme.Code && r.DistrictCode == district.Code && r.Year == input.Year && r.Quarter == input.Quarter && r.SubmittedByOrganisationId == request.Caller.OrganisationId,
             c.CancellationToken);
-        var report = Refusing(() => CoverageReview.Submit(programme, request.Caller.OrganisationId, district.ProvinceCode, district.Code, input.Year, input.Quarter, input.Reached, input.Target, existing, request.Clock.GetUtcNow().UtcDateTime));
+        var report = UserError.Enforcing(() => CoverageReview.Submit(programme, request.Caller.OrganisationId, district.ProvinceCode, district.Code, input.Year, input.Quarter, input.Reached, input.Target, existing, request.Clock.GetUtcNow().UtcDateTime));
         if (existing is null)
         {
             db.CoverageReports.Add(report);
@@ -78,7 +78,7 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
         }
 
         var at = request.Clock.GetUtcNow().UtcDateTime;
-        Refusing(() =>
+        UserError.Enforcing(() =>
         {
             if (approve)
             {
@@ -112,17 +112,6 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
         }
     }
 
-    private static T Refusing<T>(Func<T> rule)
-    {
-        try
-        {
-            return rule();
-        }
-        catch (CoverageRefusedException refusal)
-        {
-            throw new UserError(refusal.Code, refusal.Message);
-        }
-    }
 }
 
 public sealed class SubmitCoverageReportInput

@@ -58,7 +58,7 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
                 ?? throw new UserError(ErrorCodes.UnknownOrganisation, $"There is no organisation '{GlobalId.Truncate(input.ToOrganisation)}'. The organisations query lists their slugs.");
             var at = request.Clock.GetUtcNow().UtcDateTime;
             var reference = await NextReferenceAsync(db, at, c.CancellationToken);
-            var referral = Refusing(() => input.ToRequest().Open(sender, receiver, reference, at));
+            var referral = UserError.Enforcing(() => input.ToRequest().Open(sender, receiver, reference, at));
             try
             {
                 // The outbox event needs the referral's id: two writes, one transaction.
@@ -98,7 +98,7 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
             throw Stale(referral);
         }
 
-        var change = Refusing(() => ReferralWorkflow.Apply(referral, to, request.Caller.OrganisationId, input.Reason, request.Clock.GetUtcNow().UtcDateTime));
+        var change = UserError.Enforcing(() => ReferralWorkflow.Apply(referral, to, request.Caller.OrganisationId, input.Reason, request.Clock.GetUtcNow().UtcDateTime));
         db.OutboxEvents.Add(OutboxEvent.Of(referral, change));
         try
         {
@@ -118,17 +118,6 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
     private static UserError Stale(Referral current) =>
         new(ErrorCodes.ConcurrentUpdate, string.Create(CultureInfo.InvariantCulture, $"The referral changed since you read it: it is now {ReferralWorkflow.Name(current.Status)} at version {current.Version}. Read it again and decide; nothing was changed."));
 
-    private static T Refusing<T>(Func<T> rule)
-    {
-        try
-        {
-            return rule();
-        }
-        catch (ReferralRefusedException refusal)
-        {
-            throw new UserError(refusal.Code, refusal.Message);
-        }
-    }
 
     /// <summary>REF-YYYY-NNNNNN: the next number of the year. Two instances may pick the same one; the unique index decides.</summary>
     private static async Task<string> NextReferenceAsync(PartnerGraphDbContext db, DateTime at, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using PartnerGraph.Domain;
 using PartnerGraph.Domain.Organisations;
 using PartnerGraph.Domain.Referrals;
 
@@ -59,7 +60,7 @@ public sealed class ReferralWorkflowTests
         }
         else
         {
-            var refusal = Assert.Throws<ReferralRefusedException>(() => ReferralWorkflow.Apply(referral, to, organisation, "because the child asked", At));
+            var refusal = Assert.Throws<RuleRefusedException>(() => ReferralWorkflow.Apply(referral, to, organisation, "because the child asked", At));
 
             Assert.Equal(ReferralProblemCodes.TransitionNotAllowed, refusal.Code);
             Assert.Equal(from, referral.Status);
@@ -75,7 +76,7 @@ public sealed class ReferralWorkflowTests
     [Fact]
     public void Withdrawn_referral_cannot_be_accepted_and_the_refusal_says_no_move_is_left()
     {
-        var refusal = Assert.Throws<ReferralRefusedException>(() => ReferralWorkflow.Apply(Referral(ReferralStatus.Withdrawn), ReferralStatus.Accepted, "receiver", null, At));
+        var refusal = Assert.Throws<RuleRefusedException>(() => ReferralWorkflow.Apply(Referral(ReferralStatus.Withdrawn), ReferralStatus.Accepted, "receiver", null, At));
 
         Assert.Contains("cannot move it any further", refusal.Message, StringComparison.Ordinal);
     }
@@ -83,7 +84,7 @@ public sealed class ReferralWorkflowTests
     [Fact]
     public void Refusal_names_the_moves_the_party_may_make()
     {
-        var refusal = Assert.Throws<ReferralRefusedException>(() => ReferralWorkflow.Apply(Referral(ReferralStatus.Acknowledged), ReferralStatus.Completed, "receiver", null, At));
+        var refusal = Assert.Throws<RuleRefusedException>(() => ReferralWorkflow.Apply(Referral(ReferralStatus.Acknowledged), ReferralStatus.Completed, "receiver", null, At));
 
         Assert.Equal("The referral is ACKNOWLEDGED: it cannot move to COMPLETED. As its receiver you may move it to ACCEPTED or DECLINED.", refusal.Message);
     }
@@ -95,7 +96,7 @@ public sealed class ReferralWorkflowTests
     {
         var referral = Referral(ReferralStatus.Acknowledged);
 
-        var refusal = Assert.Throws<ReferralRefusedException>(() => ReferralWorkflow.Apply(referral, ReferralStatus.Declined, "receiver", reason, At));
+        var refusal = Assert.Throws<RuleRefusedException>(() => ReferralWorkflow.Apply(referral, ReferralStatus.Declined, "receiver", reason, At));
 
         Assert.Equal(ReferralProblemCodes.ReasonRequired, refusal.Code);
         Assert.Equal(ReferralStatus.Acknowledged, referral.Status);
@@ -109,7 +110,7 @@ public sealed class ReferralWorkflowTests
     {
         var referral = Referral(ReferralStatus.Acknowledged);
 
-        var refusal = Assert.Throws<ReferralRefusedException>(() => ReferralWorkflow.Apply(referral, ReferralStatus.Declined, "receiver", reason, At));
+        var refusal = Assert.Throws<RuleRefusedException>(() => ReferralWorkflow.Apply(referral, ReferralStatus.Declined, "receiver", reason, At));
 
         Assert.Equal(ReferralProblemCodes.PersonalDataNotAllowed, refusal.Code);
         Assert.DoesNotContain(reason, refusal.Message, StringComparison.Ordinal);
@@ -125,7 +126,7 @@ public sealed class ReferralWorkflowTests
     {
         var request = new ReferralRequest("receiver", ReferralKind.Domestic, null, ReferralUrgency.Urgent, ReferralServices.Shelter, null, null);
 
-        var refusal = Assert.Throws<ReferralRefusedException>(() => request.Open(Organisation("sender", "TH"), Organisation("receiver", "TH"), "REF-2026-000001", At));
+        var refusal = Assert.Throws<RuleRefusedException>(() => request.Open(Organisation("sender", "TH"), Organisation("receiver", "TH"), "REF-2026-000001", At));
 
         Assert.Equal(ReferralProblemCodes.ConsentRequired, refusal.Code);
     }
@@ -141,7 +142,7 @@ public sealed class ReferralWorkflowTests
     {
         var request = new ReferralRequest("receiver", kind, destination, ReferralUrgency.Routine, ReferralServices.Repatriation, ConsentGiver.Child, null);
 
-        var refusal = Assert.Throws<ReferralRefusedException>(() => request.Open(Organisation("sender", "TH"), Organisation("receiver", receiverCountry), "REF-2026-000001", At));
+        var refusal = Assert.Throws<RuleRefusedException>(() => request.Open(Organisation("sender", "TH"), Organisation("receiver", receiverCountry), "REF-2026-000001", At));
 
         Assert.True(refusal.Code == ReferralProblemCodes.InvalidReferral, why);
     }
@@ -169,8 +170,8 @@ public sealed class ReferralWorkflowTests
         var self = new ReferralRequest("sender", ReferralKind.Domestic, null, ReferralUrgency.Routine, ReferralServices.Shelter, ConsentGiver.Child, null);
         var nothing = new ReferralRequest("receiver", ReferralKind.Domestic, null, ReferralUrgency.Routine, ReferralServices.None, ConsentGiver.Child, null);
 
-        Assert.Equal(ReferralProblemCodes.InvalidReferral, Assert.Throws<ReferralRefusedException>(() => self.Open(Organisation("sender", "TH"), Organisation("sender", "TH"), "REF-2026-000001", At)).Code);
-        Assert.Equal(ReferralProblemCodes.InvalidReferral, Assert.Throws<ReferralRefusedException>(() => nothing.Open(Organisation("sender", "TH"), Organisation("receiver", "TH"), "REF-2026-000001", At)).Code);
+        Assert.Equal(ReferralProblemCodes.InvalidReferral, Assert.Throws<RuleRefusedException>(() => self.Open(Organisation("sender", "TH"), Organisation("sender", "TH"), "REF-2026-000001", At)).Code);
+        Assert.Equal(ReferralProblemCodes.InvalidReferral, Assert.Throws<RuleRefusedException>(() => nothing.Open(Organisation("sender", "TH"), Organisation("receiver", "TH"), "REF-2026-000001", At)).Code);
     }
 
     private static Referral Referral(ReferralStatus status, int version = 1) => new()

@@ -1,0 +1,24 @@
+namespace PartnerGraph.Domain;
+
+/// <summary>A change the domain's rules refuse (a referral's move, a coverage report's review), with a code for extensions.code and a message a person can act on.</summary>
+public sealed class RuleRefusedException : Exception
+{
+    public RuleRefusedException(string code, string message)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    public RuleRefusedException()
+        : this("", "")
+    {
+    }
+
+    public RuleRefusedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Code = "";
+    }
+
+    public string Code { get; }
+}
