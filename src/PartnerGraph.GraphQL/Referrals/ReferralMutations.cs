@@ -57,12 +57,14 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
             var receiver = await db.Organisations.FirstOrDefaultAsync(o => o.Id == input.ToOrganisation, c.CancellationToken)
                 ?? throw new UserError(ErrorCodes.UnknownOrganisation, $"There is no organisation '{GlobalId.Truncate(input.ToOrganisation)}'. The organisations query lists their slugs.");
             var at = request.Clock.GetUtcNow().UtcDateTime;
-            var reference = await NextReferenceAsync(db, at, c.CancellationToken);
-            var referral = UserError.Enforcing(() => input.ToRequest().Open(sender, receiver, reference, at));
+            Referral referral;
             try
             {
-                // The outbox event needs the referral's id: two writes, one transaction.
+                // One transaction from numbering to the outbox event (which needs the referral's id). On SQLite it takes
+                // the write lock first, so two instances never pick the same number; elsewhere the unique index decides.
                 await using var transaction = await db.Database.BeginTransactionAsync(c.CancellationToken);
+                var reference = await NextReferenceAsync(db, at, c.CancellationToken);
+                referral = UserError.Enforcing(() => input.ToRequest().Open(sender, receiver, reference, at));
                 db.Referrals.Add(referral);
                 await db.SaveChangesAsync(c.CancellationToken);
                 db.OutboxEvents.Add(OutboxEvent.Of(referral, referral.History[0]));
@@ -71,12 +73,7 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
             }
             catch (DbUpdateException) when (attempt < ReferenceAttempts)
             {
-                if (await ReferenceTakenAsync(c, referral.Reference))
-                {
-                    continue; // another instance took the same reference at the same moment
-                }
-
-                throw;
+                continue; // another instance took the same number at the same moment: number it again
             }
 
             outbox.Notify();
@@ -126,11 +123,5 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
         var last = await db.Referrals.Where(r => r.Reference.StartsWith(prefix)).MaxAsync(r => (string?)r.Reference, cancellationToken);
         var number = last is null ? 1 : int.Parse(last.AsSpan(prefix.Length), CultureInfo.InvariantCulture) + 1;
         return string.Create(CultureInfo.InvariantCulture, $"{prefix}{number:000000}");
-    }
-
-    private static async Task<bool> ReferenceTakenAsync(IResolveFieldContext c, string reference)
-    {
-        await using var db = await c.OpenDatabaseAsync();
-        return await db.Referrals.AnyAsync(r => r.Reference == reference, c.CancellationToken);
     }
 }

@@ -42,14 +42,27 @@ public static class IdeClient
             descriptor.RedirectUris.Add(uri);
         }
 
-        var application = await applications.FindByClientIdAsync(ClientId, cancellationToken);
-        if (application is null)
+        // Several instances starting at once on one database may each register it: the first wins, the rest update.
+        for (var attempt = 1; ; attempt++)
         {
-            await applications.CreateAsync(descriptor, cancellationToken);
-        }
-        else
-        {
-            await applications.UpdateAsync(application, descriptor, cancellationToken);
+            try
+            {
+                var application = await applications.FindByClientIdAsync(ClientId, cancellationToken);
+                if (application is null)
+                {
+                    await applications.CreateAsync(descriptor, cancellationToken);
+                }
+                else
+                {
+                    await applications.UpdateAsync(application, descriptor, cancellationToken);
+                }
+
+                return;
+            }
+            catch (Exception e) when (attempt < 5 && e is not OperationCanceledException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+            }
         }
     }
 }
