@@ -87,7 +87,7 @@ public sealed class AccessRecord
         var outcome = result is null || !result.Executed ? AccessOutcome.Refused
             : result.Errors is { Count: > 0 } ? AccessOutcome.Failed
             : AccessOutcome.Allowed;
-        var codes = result?.Errors?.Select(e => e is UnhandledError ? Common.ErrorCodes.InternalError : e.Code).OfType<string>() ?? [];
+        var codes = result?.Errors?.Select(e => e is UnhandledError u ? (PartnerGraph.Data.DatabaseAvailability.IsUnavailable(u.InnerException) ? Common.ErrorCodes.DatabaseUnavailable : Common.ErrorCodes.InternalError) : e.Code).OfType<string>() ?? [];
         return Create(document, operationName, queryText, result is { Executed: true } ? result : null, variables, outcome, codes);
     }
 

@@ -13,6 +13,7 @@ public static class ErrorCodes
     public const string InvalidToken = PartnerGraph.Identity.CallerResolver.InvalidToken;
     public const string ClientDisabled = PartnerGraph.Identity.CallerResolver.ClientDisabled;
     public const string InternalError = "INTERNAL_ERROR";
+    public const string DatabaseUnavailable = PartnerGraph.Data.DatabaseAvailability.UnavailableCode;
 
     public const string InvalidId = "INVALID_ID";
     public const string InvalidCursor = "INVALID_CURSOR";

@@ -13,6 +13,16 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
 {
     public override ErrorInfo GetInfo(ExecutionError executionError)
     {
+        if (executionError is UnhandledError { InnerException: var inner } && PartnerGraph.Data.DatabaseAvailability.IsUnavailable(inner))
+        {
+            LogDatabaseUnavailable(logger, inner!.GetType().Name, executionError.Path is null ? "" : string.Join('.', executionError.Path));
+            return new ErrorInfo
+            {
+                Message = DatabaseUnavailableMessage,
+                Extensions = new Dictionary<string, object?> { ["code"] = ErrorCodes.DatabaseUnavailable },
+            };
+        }
+
         if (executionError is UnhandledError unhandled)
         {
             LogUnhandled(logger, unhandled.InnerException?.GetType().Name ?? "unknown", executionError.Path is null ? "" : string.Join('.', executionError.Path));
@@ -33,6 +43,9 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
         return info;
     }
 
+    /// <summary>What a partner reads while the database cannot be reached: nothing of the exception, a hint to retry.</summary>
+    public const string DatabaseUnavailableMessage = "The database is unavailable just now. Try again shortly.";
+
     private static readonly HashSet<string> ValueEchoingCodes = new(StringComparer.Ordinal) { "INVALID_VALUE", "ARGUMENTS_OF_CORRECT_TYPE", "INVALID_LITERAL" };
 
     /// <summary>A quoted literal holding a digit or an @: a value, not a type or field name.</summary>
@@ -41,4 +54,7 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} while resolving {Path}")]
     private static partial void LogUnhandled(ILogger logger, string exceptionType, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database unavailable ({ExceptionType}) while resolving {Path}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string exceptionType, string path);
 }

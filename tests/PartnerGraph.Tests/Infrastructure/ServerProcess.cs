@@ -187,6 +187,13 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"The server was not ready within 60 s:\n{Output}");
     }
 
+    /// <summary>Ends the process at once with SIGKILL, as a crash or an out-of-memory kill would: no shutdown runs.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

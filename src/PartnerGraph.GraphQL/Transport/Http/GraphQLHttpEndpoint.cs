@@ -98,7 +98,15 @@ public sealed class GraphQLHttpEndpoint(
             await WriteAccessLogAsync(record, caller, at, started);
 
             // A request error (parse, validation, limits, variables) has no data: 400 where the client speaks graphql-response+json.
-            var status = mediaType == MediaTypes.GraphQLResponse && !result.Executed ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
+            // A database that cannot be reached is the server's failure, not the request's: 503, whatever the media type.
+            var status = DatabaseUnavailable(result) ? StatusCodes.Status503ServiceUnavailable
+                : mediaType == MediaTypes.GraphQLResponse && !result.Executed ? StatusCodes.Status400BadRequest
+                : StatusCodes.Status200OK;
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                http.Response.Headers.RetryAfter = RetryAfterSeconds;
+            }
+
             await WriteAsync(http, status, mediaType, result);
         }
         catch (BadGraphQLRequestException bad)
@@ -108,6 +116,16 @@ public sealed class GraphQLHttpEndpoint(
             var error = new ExecutionError(bad.Message) { Code = bad.Code };
             await WriteAsync(http, bad.StatusCode, mediaType ?? MediaTypes.Json, new ExecutionResult { Errors = [error] });
         }
+        catch (Exception e) when (record is null && DatabaseAvailability.IsUnavailable(e) && !http.Response.HasStarted)
+        {
+            // The database went away before execution (the caller's client status, a registered document): the same
+            // 503 and code as when a resolver meets it, and nothing of the exception.
+            record = AccessRecord.Failed(ErrorCodes.DatabaseUnavailable, document, request?.OperationName, string.IsNullOrEmpty(request?.Query) ? null : request.Query);
+            await WriteAccessLogAsync(record, caller, at, started);
+            http.Response.Headers.RetryAfter = RetryAfterSeconds;
+            var error = new ExecutionError(PartnerGraphErrorInfoProvider.DatabaseUnavailableMessage) { Code = ErrorCodes.DatabaseUnavailable };
+            await WriteAsync(http, StatusCodes.Status503ServiceUnavailable, mediaType ?? MediaTypes.Json, new ExecutionResult { Errors = [error] });
+        }
         catch (Exception) when (record is null)
         {
             // Whatever went wrong (a client gone, a database down), the attempt is on record before the error goes on.
@@ -116,6 +134,11 @@ public sealed class GraphQLHttpEndpoint(
             throw;
         }
     }
+
+    private const string RetryAfterSeconds = "5";
+
+    private static bool DatabaseUnavailable(ExecutionResult result) =>
+        result.Errors?.Any(e => e is UnhandledError { InnerException: var inner } && DatabaseAvailability.IsUnavailable(inner)) == true;
 
     /// <summary>The access log entry, and the same facts (outcome, first code, operation type, duration) as metrics.</summary>
     private async Task WriteAccessLogAsync(AccessRecord record, Caller? caller, DateTime at, long started)
