@@ -124,7 +124,7 @@ public sealed class AccessRecord
 
     private static AccessRecord Create(GraphQLDocument? document, string? operationName, string? queryText, ExecutionResult? executed, Inputs? variables, AccessOutcome outcome, IEnumerable<string> codes)
     {
-        var operation = document is null ? null : OperationOf(document, operationName);
+        var operation = document is null ? null : SelectedOperation.Of(document, operationName);
         var rootFields = new List<GraphQLField>();
         if (operation is not null)
         {
@@ -144,15 +144,6 @@ public sealed class AccessRecord
             Outcome = outcome,
             ErrorCodes = Join(codes.Distinct(StringComparer.Ordinal), MaxListLength),
         };
-    }
-
-    /// <summary>The operation that runs, as the executer chooses it; null when it would refuse the choice.</summary>
-    private static GraphQLOperationDefinition? OperationOf(GraphQLDocument document, string? operationName)
-    {
-        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        return string.IsNullOrEmpty(operationName)
-            ? (operations.Count == 1 ? operations[0] : null)
-            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
     }
 
     /// <summary>The root fields of a selection set, through inline fragments and fragment spreads (each spread once).</summary>

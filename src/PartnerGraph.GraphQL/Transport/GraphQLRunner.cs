@@ -81,33 +81,8 @@ public sealed class GraphQLRunner(
     }
 
     /// <summary>The type of the operation that would run, or null when the executer must report the document's problem.</summary>
-    public static OperationType? OperationOf(GraphQLDocument document, string? operationName)
-    {
-        GraphQLOperationDefinition? operation = null;
-        foreach (var definition in document.Definitions)
-        {
-            if (definition is not GraphQLOperationDefinition candidate)
-            {
-                continue;
-            }
-
-            if (operationName is null)
-            {
-                if (operation is not null)
-                {
-                    return null; // several operations and no name: the executer explains
-                }
-
-                operation = candidate;
-            }
-            else if (candidate.Name?.StringValue == operationName)
-            {
-                operation = candidate;
-            }
-        }
-
-        return operation?.Operation;
-    }
+    public static OperationType? OperationOf(GraphQLDocument document, string? operationName) =>
+        SelectedOperation.Of(document, operationName)?.Operation;
 }
 
 /// <summary>What running an operation gave: a result (possibly errors only), a stream of results, or both (the stream's opening result).</summary>

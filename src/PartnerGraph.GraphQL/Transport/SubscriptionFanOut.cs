@@ -248,8 +248,7 @@ public static class SubscriptionSharing
 
     public static bool IsShareable(ISchema schema, GraphQLRequest request, GraphQLDocument document)
     {
-        var operation = document.Definitions.OfType<GraphQLOperationDefinition>()
-            .FirstOrDefault(o => request.OperationName is null || o.Name?.StringValue == request.OperationName);
+        var operation = SelectedOperation.Of(document, request.OperationName);
         if (operation is null || document.Definitions.Any(d => d is GraphQLFragmentDefinition))
         {
             return false;
