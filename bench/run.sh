@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the benchmarks: builds in Release, then measures caseStatistics over 1,000,000 synthetic case records
-# through a started server. Usage: bench/run.sh [CASES] [REQUESTS]
+# Runs every benchmark (or one: statistics, referrals, subscriptions) against the real server in Release and writes
+# bench/results-<which>.md with the machine's description. Sizes: see bench/README.md. Usage: bench/run.sh [which]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v redis-server >/dev/null || { echo "redis-server is needed for the subscription benchmark (apt-get install redis-server)"; exit 1; }
 dotnet build PartnerGraph.sln -c Release -nologo -clp:ErrorsOnly
-dotnet bench/PartnerGraph.Bench/bin/Release/net10.0/PartnerGraph.Bench.dll "${1:-1000000}" "${2:-200}"
+dotnet bench/PartnerGraph.Bench/bin/Release/net10.0/PartnerGraph.Bench.dll "${1:-all}"

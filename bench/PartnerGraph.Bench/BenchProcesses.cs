@@ -1,17 +1,28 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 
 /// <summary>The server processes a benchmark starts, as partners run them: on 127.0.0.1, ready when /readyz says so.</summary>
 internal static class BenchProcesses
 {
+    public static string ServerPath(string root) =>
+        Path.Combine(root, "src", "PartnerGraph.Server", "bin", "Release", "net10.0", "PartnerGraph.Server.dll");
+
     public static void Run(string server, string[] args, Dictionary<string, string> environment)
+    {
+        if (RunForExitCode(server, args, environment) != 0)
+        {
+            throw new InvalidOperationException($"{string.Join(' ', args)} failed");
+        }
+    }
+
+    public static int RunForExitCode(string server, string[] args, Dictionary<string, string> environment)
     {
         using var process = Start(server, args, environment);
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{string.Join(' ', args)} exited with {process.ExitCode}");
-        }
+        return process.ExitCode;
     }
 
     public static Process Start(string server, string[] args, Dictionary<string, string> environment, bool quiet = false)
@@ -60,10 +71,90 @@ internal static class BenchProcesses
         throw new TimeoutException("the server did not become ready");
     }
 
+    /// <summary>An access token of a benchmark client (client credentials).</summary>
+    public static async Task<string> TokenAsync(HttpClient http, string clientId)
+    {
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = BenchDatabase.ClientSecret,
+        }));
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
+    }
+
+    public static async Task<HttpClient> AuthorisedAsync(Uri server, string clientId)
+    {
+        var client = new HttpClient { BaseAddress = server };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, clientId));
+        return client;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The machine, as the results table describes it: CPU model, cores, memory, OS, .NET, load average.</summary>
+    public static string Machine()
+    {
+        static string? Line(string file, string prefix) =>
+            File.Exists(file) ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
+        var cpu = Line("/proc/cpuinfo", "model name") ?? "unknown CPU";
+        var memory = Line("/proc/meminfo", "MemTotal") is { } kb ? $"{long.Parse(kb.Split(' ')[0], CultureInfo.InvariantCulture) / 1_048_576.0:F0} GiB" : "unknown memory";
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+        return $"{Environment.ProcessorCount} cores ({cpu}), {memory}, {Environment.OSVersion}, .NET {Environment.Version}; load average {load} at the start";
+    }
+}
+
+/// <summary>The largest working set a process reached while it was watched (sampled every 50 ms), in MB.</summary>
+internal sealed class PeakWorkingSet : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task sampling;
+    private long peak;
+
+    public PeakWorkingSet(Process process)
+    {
+        this.process = process;
+        sampling = SampleAsync();
+    }
+
+    public long Megabytes => Interlocked.Read(ref peak) / 1_048_576;
+
+    public static long Now(Process process)
+    {
+        process.Refresh();
+        return process.WorkingSet64 / 1_048_576;
+    }
+
+    private async Task SampleAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            process.Refresh();
+            if (process.WorkingSet64 > Interlocked.Read(ref peak))
+            {
+                Interlocked.Exchange(ref peak, process.WorkingSet64);
+            }
+
+            try
+            {
+                await Task.Delay(50, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await sampling;
+        stop.Dispose();
     }
 }

@@ -1,152 +1,58 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
-// caseStatistics over a large synthetic caseload, measured as a partner sees it: a real server process on
-// 127.0.0.1, a token, sequential requests, latency percentiles. Usage: PartnerGraph.Bench [CASES] [REQUESTS]
-if (args is ["subscriptions", .. var subscriptionArgs])
+// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions]
+// Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
+// caseStatistics requests per scenario, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
+// BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60]. BENCH_DATABASE=/path keeps the seeded database.
+var verb = args.Length > 0 ? args[0] : "all";
+string[] verbs = ["all", "statistics", "referrals", "subscriptions"];
+if (!verbs.Contains(verb))
 {
-    await SubscriptionBench.RunAsync(FindRoot(), subscriptionArgs);
-    return;
+    Console.Error.WriteLine($"usage: PartnerGraph.Bench [{string.Join('|', verbs)}]");
+    return 2;
 }
 
-var cases = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
-var requests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
 var root = FindRoot();
-var server = Path.Combine(root, "src", "PartnerGraph.Server", "bin", "Release", "net10.0", "PartnerGraph.Server.dll");
-// BENCH_DATABASE=/tmp/x.db keeps the seeded database there and reuses it on the next run (seeding a million cases
-// takes minutes); BENCH_RESPONSES=DIR writes one answer of each scenario there, to compare the figures of two builds.
-var kept = Environment.GetEnvironmentVariable("BENCH_DATABASE") is { Length: > 0 } path ? Path.GetFullPath(path) : null;
-var responses = Environment.GetEnvironmentVariable("BENCH_RESPONSES") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
-var folder = kept is null ? Directory.CreateTempSubdirectory("partnergraph-bench-").FullName : Path.GetDirectoryName(kept)!;
-var databaseFile = kept ?? Path.Combine(folder, "bench.db");
-var reused = File.Exists(databaseFile);
-var database = $"Data Source={databaseFile}";
-var environment = new Dictionary<string, string>
+var server = BenchProcesses.ServerPath(root);
+var machine = BenchProcesses.Machine();
+var cases = Setting("BENCH_CASES", 1_000_000);
+var sections = new StringBuilder();
+if (verb is "all" or "statistics" or "referrals")
 {
-    ["ASPNETCORE_ENVIRONMENT"] = "Development",
-    ["ConnectionStrings__PartnerGraph"] = database,
-    ["Demo__CaseRecords"] = cases.ToString(CultureInfo.InvariantCulture),
-    ["Demo__Referrals"] = "5000",
-    ["Logging__LogLevel__Default"] = "Warning",
-    ["GraphQL__Limits__RequestsPerMinute"] = "1000000",
-    ["GraphQL__Limits__Burst"] = "100000",
-};
-
-if (reused)
-{
-    // Applies any new migration; the demo data is there already, whatever its size.
-    BenchProcesses.Run(server, ["migrate"], environment);
-    if (RunForExitCode(server, ["clients", "rotate-secret", "--client-id", "bench", "--secret", "bench-only-secret"], environment) != 0)
+    using var database = BenchDatabase.Prepare(server, cases);
+    if (verb is "all" or "statistics")
     {
-        BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
+        Add("caseStatistics over the seeded case records", await StatisticsBench.RunAsync(server, database, cases, Setting("BENCH_REQUESTS", 200)));
     }
 
-    Console.WriteLine($"reusing {databaseFile}");
-}
-else
-{
-    var seeding = Stopwatch.StartNew();
-    BenchProcesses.Run(server, ["seed-demo"], environment);
-    Console.WriteLine($"seeded {cases:N0} case records in {seeding.Elapsed.TotalSeconds:F0} s");
-    BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench", "--scopes", "statistics.read coverage.read", "--secret", "bench-only-secret"], environment);
-}
-
-var port = BenchProcesses.FreePort();
-using var process = BenchProcesses.Start(server, ["--urls", $"http://127.0.0.1:{port}"], environment);
-try
-{
-    using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-    await BenchProcesses.WaitReadyAsync(http);
-    var token = await TokenAsync(http);
-    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-    var scenarios = new (string Name, string Query)[]
+    if (verb is "all" or "referrals")
     {
-        ("PROVINCE x QUARTER x SEX, 2017-2026", "{ caseStatistics(filter: { period: { from: \"2017-01-01\", to: \"2026-12-31\" } }, groupBy: [PROVINCE, QUARTER, SEX]) { total { count } cells { count suppressed } disclosureControl { primarySuppressed secondarySuppressed } } }"),
-        ("DISTRICT for Chiang Mai (TH-50)", "{ caseStatistics(filter: { provinces: [\"TH-50\"] }, groupBy: [DISTRICT]) { total { count } cells { district { code } count suppressed } } }"),
-    };
-
-    var table = new StringBuilder();
-    table.AppendLine(CultureInfo.InvariantCulture, $"| scenario ({cases:N0} cases, {requests} sequential requests) | cells | p50 ms | p95 ms | p99 ms | max ms |");
-    table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-    foreach (var (name, query) in scenarios)
-    {
-        var cells = 0;
-        for (var i = 0; i < 10; i++)
-        {
-            cells = await QueryAsync(http, query, i == 0 && responses is not null ? Path.Combine(responses, $"{Slug(name)}.json") : null);
-        }
-
-        var times = new List<double>();
-        for (var i = 0; i < requests; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            await QueryAsync(http, query);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-
-        times.Sort();
-        double P(double p) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(p * times.Count) - 1)];
-        table.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {cells} | {P(0.50):F1} | {P(0.95):F1} | {P(0.99):F1} | {times[^1]:F1} |");
+        Add("A page of referrals: GraphQL against the raw endpoint", await ReferralsBench.RunAsync(server, database, TimeSpan.FromSeconds(Setting("BENCH_SECONDS", 15))));
     }
+}
 
+if (verb is "all" or "subscriptions")
+{
+    var rate = Setting("BENCH_RATE", 100);
+    var seconds = Setting("BENCH_SUBSCRIPTION_SECONDS", 60);
+    Add($"Subscription fan-out: {rate} changes a second for {seconds} s over two instances and redis-server", await SubscriptionBench.RunAsync(server, Setting("BENCH_SUBSCRIBERS", 1000), rate, seconds));
+}
+
+var results = Path.Combine(root, "bench", $"results-{verb}.md");
+await File.WriteAllTextAsync(results, $"# Benchmark results ({verb})\n\nMeasured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {machine}. The server, SQLite, redis-server and the load generator share this machine.\n{sections}");
+Console.WriteLine(sections);
+Console.WriteLine($"written to {results}");
+return 0;
+
+void Add(string title, string table)
+{
+    sections.Append(CultureInfo.InvariantCulture, $"\n## {title}\n\n{table}");
     Console.WriteLine(table);
-    var results = Path.Combine(root, "bench", "results-statistics.md");
-    await File.WriteAllTextAsync(results, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, SQLite.\n\n{table}");
-    Console.WriteLine($"written to {results}");
-}
-finally
-{
-    process.Kill(entireProcessTree: true);
-    if (kept is null)
-    {
-        Directory.Delete(folder, recursive: true);
-    }
 }
 
-static async Task<int> QueryAsync(HttpClient http, string query, string? saveTo = null)
-{
-    using var response = await http.PostAsync("/graphql", new StringContent(JsonSerializer.Serialize(new { query }), Encoding.UTF8, "application/json"));
-    var text = await response.Content.ReadAsStringAsync();
-    if (saveTo is not null)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(saveTo)!);
-        await File.WriteAllTextAsync(saveTo, text);
-    }
-
-    var body = JsonNode.Parse(text)!;
-    if (body["errors"] is not null)
-    {
-        throw new InvalidOperationException(body.ToJsonString());
-    }
-
-    return body["data"]!["caseStatistics"]!["cells"]!.AsArray().Count;
-}
-
-static async Task<string> TokenAsync(HttpClient http)
-{
-    var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-    {
-        ["grant_type"] = "client_credentials",
-        ["client_id"] = "bench",
-        ["client_secret"] = "bench-only-secret",
-    }));
-    return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
-}
-
-static int RunForExitCode(string server, string[] args, Dictionary<string, string> environment)
-{
-    using var process = BenchProcesses.Start(server, args, environment);
-    process.WaitForExit();
-    return process.ExitCode;
-}
-
-static string Slug(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
+static int Setting(string name, int fallback) =>
+    Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 
 static string FindRoot()
 {

@@ -12,39 +12,26 @@ using System.Text.Json.Nodes;
 /// Subscription fan-out as integrators load it: two server processes on one SQLite database with a real redis-server,
 /// SUBSCRIBERS graphql-transport-ws subscribers split between them, RATE referral status changes a second for SECONDS,
 /// made on both instances. It counts lost, repeated and out-of-order events per subscriber and the delivery latency
-/// (from the change's changedAt to its arrival). Usage: PartnerGraph.Bench subscriptions [SUBSCRIBERS] [RATE] [SECONDS]
+/// (from the change's changedAt to its arrival) and each instance's peak working set.
 /// </summary>
 internal static class SubscriptionBench
 {
     private const string Document = "subscription { referralStatusChanged { sequence status changedAt } }";
     private static readonly string[] Shelter = ["SHELTER"];
 
-    public static async Task RunAsync(string root, string[] args)
+    public static async Task<string> RunAsync(string server, int subscribers, int rate, int seconds)
     {
-        var subscribers = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
-        var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
-        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 60;
-        var server = Path.Combine(root, "src", "PartnerGraph.Server", "bin", "Release", "net10.0", "PartnerGraph.Server.dll");
         var folder = Directory.CreateTempSubdirectory("partnergraph-bench-subscriptions-").FullName;
         var redisPort = BenchProcesses.FreePort();
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Development",
-            ["ConnectionStrings__PartnerGraph"] = $"Data Source={Path.Combine(folder, "bench.db")}",
-            ["Demo__CaseRecords"] = "5000",
-            ["Demo__Referrals"] = "500",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["GraphQL__Limits__RequestsPerMinute"] = "1000000",
-            ["GraphQL__Limits__Burst"] = "100000",
-            ["Redis__Connection"] = $"127.0.0.1:{redisPort}",
-        };
+        var environment = BenchDatabase.EnvironmentFor(Path.Combine(folder, "bench.db"), 5000);
+        environment["Demo__Referrals"] = "500";
+        environment["Redis__Connection"] = $"127.0.0.1:{redisPort}";
         BenchProcesses.Run(server, ["seed-demo"], environment);
-        BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench-sender", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
-        BenchProcesses.Run(server, ["clients", "add", "--org", "shelter-northern-children", "--client-id", "bench-receiver", "--scopes", "referrals.read referrals.write", "--secret", "bench-only-secret"], environment);
+        BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench-sender", "--scopes", "referrals.read referrals.write", "--secret", BenchDatabase.ClientSecret], environment);
+        BenchProcesses.Run(server, ["clients", "add", "--org", "shelter-northern-children", "--client-id", "bench-receiver", "--scopes", "referrals.read referrals.write", "--secret", BenchDatabase.ClientSecret], environment);
 
         using var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", redisPort.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]) { RedirectStandardOutput = true })!;
         var ports = new[] { BenchProcesses.FreePort(), BenchProcesses.FreePort() };
-        environment["Demo__Seed"] = "false"; // seeded once above; two instances must not both seed
         var instances = ports.Select(p => BenchProcesses.Start(server, ["--urls", $"http://127.0.0.1:{p}"], environment, quiet: true)).ToList();
         try
         {
@@ -54,8 +41,8 @@ internal static class SubscriptionBench
                 await BenchProcesses.WaitReadyAsync(http);
             }
 
-            var sender = https.Select(h => Authorised(h, "bench-sender")).ToList();
-            var receiver = https.Select(h => Authorised(h, "bench-receiver")).ToList();
+            var sender = https.Select(h => BenchProcesses.AuthorisedAsync(h.BaseAddress!, "bench-sender")).ToList();
+            var receiver = https.Select(h => BenchProcesses.AuthorisedAsync(h.BaseAddress!, "bench-receiver")).ToList();
             await Task.WhenAll(sender.Concat(receiver));
             var receiverToken = (await receiver[0]).DefaultRequestHeaders.Authorization!.Parameter!;
 
@@ -67,12 +54,15 @@ internal static class SubscriptionBench
             }
 
             await Task.Delay(2000);
-            var before = instances.Select(p => { p.Refresh(); return p.WorkingSet64; }).ToList();
+            var peaks = instances.Select(p => new PeakWorkingSet(p)).ToList();
 
             Console.WriteLine($"{rate} changes a second for {seconds} s");
             var produced = await ProduceAsync([await sender[0], await sender[1]], [await receiver[0], await receiver[1]], rate, seconds);
             await Task.Delay(5000);
-            var after = instances.Select(p => { p.Refresh(); return p.WorkingSet64; }).ToList();
+            foreach (var peak in peaks)
+            {
+                await peak.DisposeAsync();
+            }
 
             var expected = produced.Order().ToList();
             var lost = 0L;
@@ -91,15 +81,12 @@ internal static class SubscriptionBench
             }
 
             latencies.Sort();
-            double P(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+            double P(double p) => StatisticsBench.Percentile(latencies, p);
             var table = new StringBuilder();
-            table.AppendLine("| subscribers | instances | changes | deliveries | lost | repeated | out of order | p50 ms | p95 ms | p99 ms | max ms | working set before / after (MB) |");
+            table.AppendLine("| subscribers | instances | changes | deliveries | lost | repeated | out of order | p50 ms | p95 ms | p99 ms | max ms | peak working set per instance MB |");
             table.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {subscribers} | 2 | {expected.Count} | {latencies.Count} | {lost} | {repeated} | {disordered} | {P(0.5):F1} | {P(0.95):F1} | {P(0.99):F1} | {latencies.LastOrDefault():F1} | {string.Join(", ", before.Select(b => b / 1_048_576))} / {string.Join(", ", after.Select(a => a / 1_048_576))} |");
-            Console.WriteLine(table);
-            var results = Path.Combine(root, "bench", "results-subscriptions.md");
-            await File.WriteAllTextAsync(results, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}: {rate} changes a second for {seconds} s, SQLite and redis-server on the same machine, the load generator and the subscribers in one process beside them.\n\n{table}");
-            Console.WriteLine($"written to {results}");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {subscribers} | 2 | {expected.Count} | {latencies.Count} | {lost} | {repeated} | {disordered} | {P(0.5):F1} | {P(0.95):F1} | {P(0.99):F1} | {latencies.LastOrDefault():F1} | {string.Join(", ", peaks.Select(p => p.Megabytes))} |");
+            return table.ToString();
         }
         finally
         {
@@ -171,20 +158,6 @@ internal static class SubscriptionBench
         using var response = await http.PostAsync("/graphql", new StringContent(JsonSerializer.Serialize(new { query, variables }), Encoding.UTF8, "application/json"));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         return body["errors"] is null ? body["data"]! : throw new InvalidOperationException(body.ToJsonString());
-    }
-
-    private static async Task<HttpClient> Authorised(HttpClient http, string clientId)
-    {
-        var client = new HttpClient { BaseAddress = http.BaseAddress };
-        var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = "bench-only-secret",
-        }));
-        var token = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
     }
 
     private sealed class Subscriber : IAsyncDisposable

@@ -23,8 +23,13 @@ public static class Agreements
     public static async Task<EffectiveAgreement> RequireAgreementAsync(this IResolveFieldContext context, SharedDatasets dataset)
     {
         var request = context.Request();
-        var today = DateOnly.FromDateTime(request.Clock.GetUtcNow().UtcDateTime);
-        var covering = (await request.AgreementsAsync()).Where(a => a.Datasets.HasFlag(dataset)).ToList();
+        return Require(await request.AgreementsAsync(), dataset, DateOnly.FromDateTime(request.Clock.GetUtcNow().UtcDateTime));
+    }
+
+    /// <summary>What the organisation's agreements allow for the dataset on that day; a UserError when nothing does.</summary>
+    public static EffectiveAgreement Require(IReadOnlyList<SharingAgreement> agreements, SharedDatasets dataset, DateOnly today)
+    {
+        var covering = agreements.Where(a => a.Datasets.HasFlag(dataset)).ToList();
         var name = dataset.ToString().ToLowerInvariant();
         if (covering.Count == 0)
         {

@@ -159,6 +159,9 @@ public static class Pagination
         return Expression.Lambda<Func<T, bool>>(body, key.Parameters);
     }
 
+    /// <summary>The cursor of the edge whose key is that number, as the lists give it out.</summary>
+    public static string CursorOf(long key) => LongCursor.Encode(key);
+
     private sealed record Cursor<TKey>(Func<TKey, string> Encode, Func<string, (bool Valid, TKey Key)> Decode);
 
     private static readonly Cursor<long> LongCursor = new(

@@ -89,7 +89,7 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(document);
-        if (OperationToRun(document, operationName) is not { } operation)
+        if (SelectedOperation.Of(document, operationName) is not { } operation)
         {
             return null;
         }
@@ -97,35 +97,6 @@ public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IVal
         // Type lookups need the schema's type table, built on its first use.
         schema.Initialize();
         return new OperationMeasure(schema, document, variables ?? Inputs.Empty, options.Value).FirstLimitPassed(operation);
-    }
-
-    /// <summary>The operation the executer will run: the one named, or the only one.</summary>
-    private static GraphQLOperationDefinition? OperationToRun(GraphQLDocument document, string? operationName)
-    {
-        GraphQLOperationDefinition? found = null;
-        foreach (var definition in document.Definitions)
-        {
-            if (definition is not GraphQLOperationDefinition operation)
-            {
-                continue;
-            }
-
-            if (string.IsNullOrEmpty(operationName))
-            {
-                if (found is not null)
-                {
-                    return null;
-                }
-
-                found = operation;
-            }
-            else if (operation.Name?.StringValue == operationName)
-            {
-                return operation;
-            }
-        }
-
-        return found;
     }
 
     /// <summary>One walk of the operation with an explicit stack, so 1,000 nested selections cannot overflow the call stack.</summary>

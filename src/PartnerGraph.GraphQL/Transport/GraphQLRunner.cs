@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using GraphQL;
 using GraphQL.Execution;
+using GraphQL.Types;
 using GraphQL.Validation;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Options;
@@ -20,6 +22,8 @@ public sealed class GraphQLRunner(
     SubscriptionFanOut fanOut,
     IOptions<QueryLimitsOptions> limitOptions)
 {
+    private readonly ConditionalWeakTable<GraphQLDocument, ValidatedSchemas> validated = new();
+
     /// <summary>Parses (from the cache) a request's document; null when it does not parse, and the executer reports why.</summary>
     public GraphQLDocument? Parse(GraphQLRequest request) => documents.Parse(request.Query);
 
@@ -39,7 +43,8 @@ public sealed class GraphQLRunner(
         }
 
         var streaming = document is not null && OperationOf(document, request.OperationName) == OperationType.Subscription;
-        return await executer.ExecuteAsync(new ExecutionOptions
+        var validatedBefore = document is not null && validated.TryGetValue(document, out var passed) && passed.Contain(schema, request.OperationName);
+        var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Schema = schema,
             Query = request.Query,
@@ -49,13 +54,21 @@ public sealed class GraphQLRunner(
             Extensions = request.Extensions,
             RequestServices = services,
             UserContext = context,
-            ValidationRules = DocumentValidator.CoreRules.Append(limits),
+            // The limits are measured above. A document this schema has found valid needs no second look: only its
+            // variables and arguments, which the executer reads and checks on every request whatever the rules.
+            ValidationRules = validatedBefore ? [] : DocumentValidator.CoreRules,
 
             // A subscription lives as long as its subscriber; the timeout bounds the work of answering, not the wait.
             Timeout = streaming ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(limitOptions.Value.ExecutionTimeoutSeconds),
             TimeoutAction = TimeoutAction.ReturnTimeoutError,
             CancellationToken = cancellationToken,
         }).ConfigureAwait(false);
+        if (!validatedBefore && result.Executed && document is not null)
+        {
+            validated.GetOrCreateValue(document).Add(schema, request.OperationName);
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -83,6 +96,29 @@ public sealed class GraphQLRunner(
     /// <summary>The type of the operation that would run, or null when the executer must report the document's problem.</summary>
     public static OperationType? OperationOf(GraphQLDocument document, string? operationName) =>
         SelectedOperation.Of(document, operationName)?.Operation;
+}
+
+/// <summary>The (schema, operation) pairs a parsed document passed validation for; it lives as long as the document is cached.</summary>
+internal sealed class ValidatedSchemas
+{
+    private readonly Lock gate = new();
+    private readonly HashSet<(ISchema Schema, string? Operation)> passed = [];
+
+    public bool Contain(ISchema schema, string? operationName)
+    {
+        lock (gate)
+        {
+            return passed.Contains((schema, operationName));
+        }
+    }
+
+    public void Add(ISchema schema, string? operationName)
+    {
+        lock (gate)
+        {
+            passed.Add((schema, operationName));
+        }
+    }
 }
 
 /// <summary>What running an operation gave: a result (possibly errors only), a stream of results, or both (the stream's opening result).</summary>

@@ -33,9 +33,11 @@ public static class PartnerGraphHost
         app.UseAnalystIde();
         app.UseWebSockets();
         app.UseRequestBodyLimits();
+        app.UseDatabaseOutageAnswers();
         app.UseAuthentication();
         app.MapPartnerGraphIdentity();
         app.MapGraphQLHttp("/graphql");
+        app.MapRawReferralsBaseline();
 
         // The shipped trusted documents are read at start, so a broken folder shows now and not at the first request.
         app.Services.GetRequiredService<PartnerGraph.GraphQL.TrustedDocuments.TrustedDocumentStore>();

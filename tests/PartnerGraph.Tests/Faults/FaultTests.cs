@@ -65,7 +65,13 @@ public sealed class FaultTests
                 Assert.DoesNotContain(folder, answer.Body.ToJsonString(), StringComparison.Ordinal);
             }
 
-            Assert.False(token.IsSuccessStatusCode, await token.Content.ReadAsStringAsync());
+            // The token endpoint too: 503 with a code, in OAuth's error shape, nothing of the exception.
+            var tokenText = await token.Content.ReadAsStringAsync();
+            var tokenBody = JsonNode.Parse(tokenText)!;
+            Assert.True(token.StatusCode == HttpStatusCode.ServiceUnavailable, tokenText);
+            Assert.Equal(("temporarily_unavailable", "DATABASE_UNAVAILABLE"), (tokenBody["error"]?.GetValue<string>(), tokenBody["code"]?.GetValue<string>()));
+            Assert.Equal("5", token.Headers.RetryAfter?.ToString());
+            Assert.DoesNotContain("Sqlite", tokenText, StringComparison.OrdinalIgnoreCase);
             Assert.True(server.IsRunning, server.Output);
         }
         finally

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+/// <summary>
+/// caseStatistics over the seeded caseload, as a partner sees it: a real server process on 127.0.0.1, a token,
+/// REQUESTS sequential requests per scenario after 10 to warm up, latency percentiles on the client side, and the
+/// server's peak working set. BENCH_RESPONSES=DIR writes one answer of each scenario there, to compare two builds.
+/// </summary>
+internal static class StatisticsBench
+{
+    private static readonly (string Name, string Query)[] Scenarios =
+    [
+        ("PROVINCE x QUARTER x SEX, 2017-2026", "{ caseStatistics(filter: { period: { from: \"2017-01-01\", to: \"2026-12-31\" } }, groupBy: [PROVINCE, QUARTER, SEX]) { total { count } cells { count suppressed } disclosureControl { primarySuppressed secondarySuppressed } } }"),
+        ("DISTRICT for Chiang Mai (TH-50)", "{ caseStatistics(filter: { provinces: [\"TH-50\"] }, groupBy: [DISTRICT]) { total { count } cells { district { code } count suppressed } } }"),
+    ];
+
+    public static async Task<string> RunAsync(string server, BenchDatabase database, int cases, int requests)
+    {
+        var responses = Environment.GetEnvironmentVariable("BENCH_RESPONSES") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
+        var port = BenchProcesses.FreePort();
+        using var process = BenchProcesses.Start(server, ["--urls", $"http://127.0.0.1:{port}"], database.Environment);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await BenchProcesses.WaitReadyAsync(http);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await BenchProcesses.TokenAsync(http, BenchDatabase.ClientId));
+
+            var table = new StringBuilder();
+            table.AppendLine(CultureInfo.InvariantCulture, $"| caseStatistics ({cases:N0} cases, {requests} sequential requests) | cells | p50 ms | p95 ms | p99 ms | max ms | peak working set MB |");
+            table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (name, query) in Scenarios)
+            {
+                var cells = 0;
+                for (var i = 0; i < 10; i++)
+                {
+                    cells = await QueryAsync(http, query, i == 0 && responses is not null ? Path.Combine(responses, $"{Slug(name)}.json") : null);
+                }
+
+                var times = new List<double>();
+                await using (var memory = new PeakWorkingSet(process))
+                {
+                    for (var i = 0; i < requests; i++)
+                    {
+                        var watch = Stopwatch.StartNew();
+                        await QueryAsync(http, query);
+                        times.Add(watch.Elapsed.TotalMilliseconds);
+                    }
+
+                    times.Sort();
+                    table.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {cells} | {Percentile(times, 0.50):F1} | {Percentile(times, 0.95):F1} | {Percentile(times, 0.99):F1} | {times[^1]:F1} | {memory.Megabytes} |");
+                }
+            }
+
+            return table.ToString();
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The value below which that share of the sorted values lie (nearest rank).</summary>
+    public static double Percentile(List<double> sorted, double share) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    private static async Task<int> QueryAsync(HttpClient http, string query, string? saveTo = null)
+    {
+        using var response = await http.PostAsync("/graphql", new StringContent(JsonSerializer.Serialize(new { query }), Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        if (saveTo is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(saveTo)!);
+            await File.WriteAllTextAsync(saveTo, text);
+        }
+
+        var body = JsonNode.Parse(text)!;
+        if (body["errors"] is not null)
+        {
+            throw new InvalidOperationException(body.ToJsonString());
+        }
+
+        return body["data"]!["caseStatistics"]!["cells"]!.AsArray().Count;
+    }
+
+    private static string Slug(string name) => string.Concat(name.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-'));
+}

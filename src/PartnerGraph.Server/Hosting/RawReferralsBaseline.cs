@@ -1,0 +1,208 @@
+using System.Collections.Frozen;
+using System.Diagnostics;
+using System.Text.Json;
+using GraphQL;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Audit;
+using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Domain.Referrals;
+using PartnerGraph.Domain.Sharing;
+using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Organisations;
+using PartnerGraph.GraphQL.Referrals;
+using PartnerGraph.Identity;
+
+namespace PartnerGraph.Server.Hosting;
+
+/// <summary>
+/// The benchmark's yardstick (bench/, "referrals over HTTP"): the page of referrals that the benchmark's GraphQL
+/// document asks for, answered by hand as a plain minimal-API endpoint would answer it, in the same process, from the
+/// same database, with the same obligations (the caller's token and scope, the sharing agreement, only the caller's
+/// organisation's referrals, one access log entry) and byte for byte the same JSON. What GraphQL costs on top of it
+/// is what the benchmark measures. Mapped only when Bench:RawBaseline is true, and only in Development: it is not
+/// part of the API partners are given.
+/// </summary>
+public static class RawReferralsBaseline
+{
+    public const string Path = "/bench/raw-referrals";
+
+    private static readonly FrozenDictionary<Enum, string> Names = Enum.GetValues<ReferralKind>().Cast<Enum>()
+        .Concat(Enum.GetValues<ReferralStatus>().Cast<Enum>())
+        .Concat(Enum.GetValues<ReferralUrgency>().Cast<Enum>())
+        .Concat(Enum.GetValues<ReferralServices>().Cast<Enum>())
+        .Concat(Enum.GetValues<OrganisationKind>().Cast<Enum>())
+        .ToFrozenDictionary(e => e, e => e.ToString().ToConstantCase());
+
+    public static WebApplication MapRawReferralsBaseline(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Bench:RawBaseline", false))
+        {
+            return app;
+        }
+
+        if (!app.Environment.IsDevelopment())
+        {
+            throw new InvalidOperationException("Bench:RawBaseline maps a benchmark endpoint; it is refused outside Development.");
+        }
+
+        app.MapGet(Path, HandleAsync);
+        return app;
+    }
+
+    private static async Task HandleAsync(HttpContext http, CallerResolver callers, IDbContextFactory<PartnerGraphDbContext> databases, AccessLogWriter accessLog, TimeProvider clock)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var at = clock.GetUtcNow().UtcDateTime;
+        var caller = (await callers.ResolveAsync(http)).Caller;
+        if (caller is null || !caller.Scopes.Contains(Scopes.ReferralsRead))
+        {
+            http.Response.StatusCode = caller is null ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        var first = int.TryParse(http.Request.Query["first"], out var asked) && asked is > 0 and <= Pagination.MaxPageSize ? asked : Pagination.DefaultPageSize;
+        await using var db = await databases.CreateDbContextAsync(http.RequestAborted);
+        var agreements = await db.SharingAgreements.Where(a => a.OrganisationId == caller.OrganisationId).ToListAsync(http.RequestAborted);
+        try
+        {
+            Agreements.Require(agreements, SharedDatasets.Referrals, DateOnly.FromDateTime(at));
+        }
+        catch (UserError)
+        {
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        var referrals = await db.VisibleReferrals(caller).OrderBy(r => r.Id).Take(first + 1).ToListAsync(http.RequestAborted);
+        var more = referrals.Count > first;
+        if (more)
+        {
+            referrals.RemoveAt(referrals.Count - 1);
+        }
+
+        var ids = referrals.Select(r => r.Id).ToList();
+        var history = (await db.ReferralStatusChanges.Where(h => ids.Contains(h.ReferralId)).OrderBy(h => h.Sequence).ToListAsync(http.RequestAborted))
+            .ToLookup(h => h.ReferralId);
+        var organisationIds = referrals.SelectMany(r => new[] { r.FromOrganisationId, r.ToOrganisationId }).ToHashSet(StringComparer.Ordinal);
+        var organisations = await db.Organisations.Where(o => organisationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, StringComparer.Ordinal, http.RequestAborted);
+
+        await accessLog.WriteAsync(new AccessLogEntry
+        {
+            At = at,
+            ClientId = caller.ClientId,
+            OrganisationId = caller.OrganisationId,
+            PersonId = caller.PersonId,
+            OperationName = "RawReferrals",
+            OperationType = "query",
+            Datasets = "referrals",
+            RowsReturned = referrals.Count,
+            DurationMs = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            Outcome = AccessOutcome.Allowed,
+        }, CancellationToken.None);
+
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(http.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteStartObject("data");
+        json.WriteStartObject("referrals");
+        json.WriteStartArray("nodes");
+        foreach (var referral in referrals)
+        {
+            WriteReferral(json, referral, history[referral.Id], organisations);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartObject("pageInfo");
+        json.WriteBoolean("hasNextPage", more);
+        if (referrals.Count > 0)
+        {
+            json.WriteString("endCursor", Pagination.CursorOf(referrals[^1].Id));
+        }
+        else
+        {
+            json.WriteNull("endCursor");
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+        await json.FlushAsync(http.RequestAborted);
+    }
+
+    private static void WriteReferral(Utf8JsonWriter json, Referral referral, IEnumerable<ReferralStatusChange> history, Dictionary<string, Organisation> organisations)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", GlobalId.Encode(ReferralType.TypeName, referral.Id));
+        json.WriteString("reference", referral.Reference);
+        json.WriteString("kind", Names[referral.Kind]);
+        json.WriteString("status", Names[referral.Status]);
+        json.WriteString("urgency", Names[referral.Urgency]);
+        json.WriteNumber("version", referral.Version);
+        if (referral.DestinationCountry is null)
+        {
+            json.WriteNull("destinationCountry");
+        }
+        else
+        {
+            json.WriteString("destinationCountry", referral.DestinationCountry);
+        }
+
+        json.WriteStartArray("services");
+        foreach (var service in ReferralServiceType.Split(referral.Services))
+        {
+            json.WriteStringValue(Names[service]);
+        }
+
+        json.WriteEndArray();
+        json.WriteString("createdAt", referral.CreatedAt);
+        json.WriteString("updatedAt", referral.UpdatedAt);
+        WriteOrganisation(json, "fromOrganisation", organisations[referral.FromOrganisationId]);
+        WriteOrganisation(json, "toOrganisation", organisations[referral.ToOrganisationId]);
+        json.WriteStartArray("history");
+        foreach (var change in history)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("sequence", change.Sequence);
+            if (change.PreviousStatus is { } previous)
+            {
+                json.WriteString("previousStatus", Names[previous]);
+            }
+            else
+            {
+                json.WriteNull("previousStatus");
+            }
+
+            json.WriteString("status", Names[change.Status]);
+            json.WriteString("changedAt", change.ChangedAt);
+            if (change.Reason is null)
+            {
+                json.WriteNull("reason");
+            }
+            else
+            {
+                json.WriteString("reason", change.Reason);
+            }
+
+            json.WriteStartObject("changedBy");
+            json.WriteString("slug", change.ChangedByOrganisationId);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteOrganisation(Utf8JsonWriter json, string name, Organisation organisation)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("id", GlobalId.Encode(OrganisationType.TypeName, organisation.Id));
+        json.WriteString("slug", organisation.Id);
+        json.WriteString("nameEn", organisation.NameEn);
+        json.WriteString("kind", Names[organisation.Kind]);
+        json.WriteString("country", organisation.Country);
+        json.WriteEndObject();
+    }
+}
