@@ -28,7 +28,7 @@ if (verb is "all" or "statistics" or "referrals")
 
     if (verb is "all" or "referrals")
     {
-        Add("A page of referrals: GraphQL against the raw endpoint", await ReferralsBench.RunAsync(server, database, TimeSpan.FromSeconds(Setting("BENCH_SECONDS", 15))));
+        Add("A page of referrals: GraphQL against the raw endpoint", await ReferralsBench.RunAsync(root, server, database, TimeSpan.FromSeconds(Setting("BENCH_SECONDS", 15))));
     }
 }
 

@@ -15,24 +15,10 @@ using System.Text.Json.Nodes;
 /// </summary>
 internal static class ReferralsBench
 {
-    public const string Document = """
-        query ReferralPage($first: Int!) {
-          referrals(first: $first) {
-            nodes {
-              id reference kind status urgency version destinationCountry services createdAt updatedAt
-              fromOrganisation { id slug nameEn kind country }
-              toOrganisation { id slug nameEn kind country }
-              history { sequence previousStatus status changedAt reason changedBy { slug } }
-            }
-            pageInfo { hasNextPage endCursor }
-          }
-        }
-        """;
-
     private const int PageSize = 50;
     private static readonly int[] Connections = [1, 8, 32];
 
-    public static async Task<string> RunAsync(string server, BenchDatabase database, TimeSpan duration)
+    public static async Task<string> RunAsync(string root, string server, BenchDatabase database, TimeSpan duration)
     {
         var port = BenchProcesses.FreePort();
         var environment = new Dictionary<string, string>(database.Environment) { ["Bench__RawBaseline"] = "true" };
@@ -43,7 +29,8 @@ internal static class ReferralsBench
             using var http = new HttpClient { BaseAddress = address };
             await BenchProcesses.WaitReadyAsync(http);
             var token = await BenchProcesses.TokenAsync(http, BenchDatabase.ClientId);
-            var body = JsonSerializer.SerializeToUtf8Bytes(new { query = Document, variables = new { first = PageSize } });
+            var document = await File.ReadAllTextAsync(Path.Combine(root, "bench", "referral-page.graphql"));
+            var body = JsonSerializer.SerializeToUtf8Bytes(new { query = document, variables = new { first = PageSize } });
             HttpRequestMessage GraphQL()
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new ByteArrayContent(body) };
