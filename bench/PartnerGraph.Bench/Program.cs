@@ -5,7 +5,14 @@ using System.Text;
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
 // caseStatistics requests per scenario, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
 // BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60]. BENCH_DATABASE=/path keeps the seeded database.
+// PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
 var verb = args.Length > 0 ? args[0] : "all";
+if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
+{
+    Console.WriteLine(await ReferralsBench.LoadOnlyAsync(FindRoot(), new Uri(url), target, int.Parse(connectionCount, CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(loadSeconds, CultureInfo.InvariantCulture))));
+    return 0;
+}
+
 string[] verbs = ["all", "statistics", "referrals", "subscriptions"];
 if (!verbs.Contains(verb))
 {

@@ -28,24 +28,7 @@ internal static class ReferralsBench
             var address = new Uri($"http://127.0.0.1:{port}");
             using var http = new HttpClient { BaseAddress = address };
             await BenchProcesses.WaitReadyAsync(http);
-            var token = await BenchProcesses.TokenAsync(http, BenchDatabase.ClientId);
-            var document = await File.ReadAllTextAsync(Path.Combine(root, "bench", "referral-page.graphql"));
-            var body = JsonSerializer.SerializeToUtf8Bytes(new { query = document, variables = new { first = PageSize } });
-            HttpRequestMessage GraphQL()
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                return request;
-            }
-
-            HttpRequestMessage Raw()
-            {
-                var request = new HttpRequestMessage(HttpMethod.Get, $"/bench/raw-referrals?first={PageSize}");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                return request;
-            }
-
+            var (GraphQL, Raw) = await RequestsAsync(root, http);
             var sizes = await CheckSameAnswerAsync(http, GraphQL(), Raw());
             var table = new StringBuilder();
             table.AppendLine(CultureInfo.InvariantCulture, $"| referrals page ({PageSize} with organisations and history; {sizes.GraphQL:N0} / {sizes.Raw:N0} bytes) | connections | raw req/s | raw p50 / p99 ms | GraphQL req/s | GraphQL p50 / p99 ms | GraphQL / raw | peak working set raw / GraphQL MB |");
@@ -63,6 +46,42 @@ internal static class ReferralsBench
         finally
         {
             process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>
+    /// Loads a server that is already running (Bench__RawBaseline=true for raw) with one kind of request, for a profiler
+    /// to watch: PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS.
+    /// </summary>
+    public static async Task<string> LoadOnlyAsync(string root, Uri address, string target, int connections, TimeSpan duration)
+    {
+        using var http = new HttpClient { BaseAddress = address };
+        var (graphQL, raw) = await RequestsAsync(root, http);
+        var load = await LoadAsync(address, target == "raw" ? raw : graphQL, connections, duration, server: null);
+        return $"{target} at {connections} connections: {load}";
+    }
+
+    /// <summary>Makers of the two requests for one page, with a token of the benchmark client.</summary>
+    private static async Task<(Func<HttpRequestMessage> GraphQL, Func<HttpRequestMessage> Raw)> RequestsAsync(string root, HttpClient http)
+    {
+        var token = await BenchProcesses.TokenAsync(http, BenchDatabase.ClientId);
+        var document = await File.ReadAllTextAsync(Path.Combine(root, "bench", "referral-page.graphql"));
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { query = document, variables = new { first = PageSize } });
+        return (GraphQL, Raw);
+
+        HttpRequestMessage GraphQL()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
+        }
+
+        HttpRequestMessage Raw()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/bench/raw-referrals?first={PageSize}");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return request;
         }
     }
 
@@ -93,17 +112,17 @@ internal static class ReferralsBench
     }
 
     /// <summary>CONNECTIONS loops, each sending its next request when the last answer is read: 3 s to warm up, then DURATION measured.</summary>
-    private static async Task<Load> LoadAsync(Uri address, Func<HttpRequestMessage> request, int connections, TimeSpan duration, Process server)
+    private static async Task<Load> LoadAsync(Uri address, Func<HttpRequestMessage> request, int connections, TimeSpan duration, Process? server)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = address };
         await RunLoopsAsync(http, request, connections, TimeSpan.FromSeconds(3));
-        await using var memory = new PeakWorkingSet(server);
+        await using var memory = server is null ? null : new PeakWorkingSet(server);
         var watch = Stopwatch.StartNew();
         var latencies = await RunLoopsAsync(http, request, connections, duration);
         var elapsed = watch.Elapsed.TotalSeconds;
         latencies.Sort();
-        return new Load(latencies.Count / elapsed, StatisticsBench.Percentile(latencies, 0.50), StatisticsBench.Percentile(latencies, 0.99), memory.Megabytes);
+        return new Load(latencies.Count / elapsed, StatisticsBench.Percentile(latencies, 0.50), StatisticsBench.Percentile(latencies, 0.99), memory?.Megabytes ?? 0);
     }
 
     /// <summary>The latencies of the answered requests; any other answer fails the benchmark.</summary>

@@ -38,7 +38,7 @@ public static class ProgrammeLoaders
     public static BatchLoader<string, IReadOnlyList<Organisation>> ProgrammePartners(this RequestContext request) =>
         request.Loader<string, IReadOnlyList<Organisation>>("programme-partners", async (db, codes, ct) =>
             (await db.ProgrammePartners.Where(p => codes.Contains(p.ProgrammeCode))
-                .Join(db.Organisations.Include(o => o.Provinces), p => p.OrganisationId, o => o.Id, (p, o) => new { p.ProgrammeCode, Organisation = o })
+                .Join(db.Organisations, p => p.OrganisationId, o => o.Id, (p, o) => new { p.ProgrammeCode, Organisation = o })
                 .OrderBy(x => x.Organisation.Id)
                 .ToListAsync(ct))
                 .GroupBy(x => x.ProgrammeCode)

@@ -20,7 +20,7 @@ public sealed class OrganisationQueries : IRootFields
             {
                 var kind = c.GetArgument<OrganisationKind?>("kind");
                 return await c.PageAsync(
-                    db => db.Organisations.Include(o => o.Provinces).Where(o => kind == null || o.Kind == kind),
+                    db => db.Organisations.Where(o => kind == null || o.Kind == kind),
                     o => o.Id);
             });
     }

@@ -1,3 +1,4 @@
+using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data.ReferenceData;
@@ -23,17 +24,25 @@ public sealed class OrganisationType : ObjectGraphType<Organisation>
         Field(o => o.NameTh).Description("Thai name.");
         Field<NonNullGraphType<EnumerationGraphType<OrganisationKind>>, OrganisationKind>("kind").Resolve(c => c.Source.Kind);
         Field(o => o.Country).Description("ISO 3166-1 alpha-2 country code.");
-        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Geography.ProvinceType>>>, IEnumerable<Province>>("provinces")
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Geography.ProvinceType>>>, IDataLoaderResult<IEnumerable<Province>>>("provinces")
             .Description("The provinces the organisation operates in.")
-            .Resolve(c => c.Source.Provinces.Select(p => geography.Province(p.ProvinceCode)!).OrderBy(p => p.Code, StringComparer.Ordinal));
+            .Resolve(c => c.Request().OrganisationProvinces().Load(c.Source.Id).Then(codes => codes.Select(code => geography.Province(code)!)));
     }
 }
 
-/// <summary>Organisations by slug, with the provinces they operate in, batched per request.</summary>
+/// <summary>Organisations by slug, and the provinces they operate in (only when asked for), batched per request.</summary>
 public static class OrganisationLoader
 {
     public static BatchLoader<string, Organisation?> Organisations(this RequestContext request) =>
         request.Loader<string, Organisation?>("organisations", async (db, ids, ct) =>
-            await db.Organisations.Include(o => o.Provinces).Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => (Organisation?)o, ct),
+            await db.Organisations.Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => (Organisation?)o, ct),
             null);
+
+    /// <summary>The province codes of each organisation, in code order.</summary>
+    public static BatchLoader<string, IReadOnlyList<string>> OrganisationProvinces(this RequestContext request) =>
+        request.Loader<string, IReadOnlyList<string>>("organisation-provinces", async (db, ids, ct) =>
+            (await db.OrganisationProvinces.Where(p => ids.Contains(p.OrganisationId)).ToListAsync(ct))
+                .GroupBy(p => p.OrganisationId)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.ProvinceCode).Order(StringComparer.Ordinal).ToList()),
+            []);
 }
