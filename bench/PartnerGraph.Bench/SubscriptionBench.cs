@@ -200,19 +200,51 @@ internal static class SubscriptionBench
                 }
 
                 var arrived = DateTime.UtcNow;
-                using var message = JsonDocument.Parse(buffer.AsMemory(0, length));
-                var type = message.RootElement.GetProperty("type").GetString();
+                var (type, sequence, changedAt) = Read(buffer.AsSpan(0, length));
                 if (type == "ping")
                 {
                     await SendAsync("""{"type":"pong"}""");
                 }
                 else if (type == "next")
                 {
-                    var change = message.RootElement.GetProperty("payload").GetProperty("data").GetProperty("referralStatusChanged");
-                    var changedAt = change.GetProperty("changedAt").GetDateTime().ToUniversalTime();
-                    Received.Enqueue((change.GetProperty("sequence").GetInt64(), (arrived - changedAt).TotalMilliseconds));
+                    Received.Enqueue((sequence, (arrived - changedAt.ToUniversalTime()).TotalMilliseconds));
                 }
             }
+        }
+
+        /// <summary>
+        /// The message's type, and an event's sequence and changedAt, read in one pass without building a document:
+        /// 1,000 subscribers on the servers' two cores read 100,000 messages a second, and the reading is not what
+        /// is measured.
+        /// </summary>
+        private static (string? Type, long Sequence, DateTime ChangedAt) Read(ReadOnlySpan<byte> message)
+        {
+            var reader = new Utf8JsonReader(message);
+            string? type = null;
+            var sequence = -1L;
+            var changedAt = default(DateTime);
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
+
+                if (reader.ValueTextEquals("type"u8) && reader.CurrentDepth == 1 && reader.Read())
+                {
+                    type = reader.GetString();
+                }
+                else if (reader.ValueTextEquals("sequence"u8) && reader.Read())
+                {
+                    sequence = reader.GetInt64();
+                }
+                else if (reader.ValueTextEquals("changedAt"u8) && reader.Read())
+                {
+                    changedAt = reader.GetDateTime();
+                }
+            }
+
+            return (type, sequence, changedAt);
         }
 
         public async ValueTask DisposeAsync()
