@@ -35,8 +35,7 @@ internal static class ReferralsBench
             table.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (var connections in Connections)
             {
-                var raw = await LoadAsync(address, Raw, connections, duration, process);
-                var graphQL = await LoadAsync(address, GraphQL, connections, duration, process);
+                var (raw, graphQL) = await CompareAsync(address, Raw, GraphQL, connections, duration, process);
                 Console.WriteLine($"{connections} connections: raw {raw}; GraphQL {graphQL}");
                 table.AppendLine(CultureInfo.InvariantCulture, $"| {PageSize} referrals | {connections} | {raw.PerSecond:F0} | {raw.P50:F1} / {raw.P99:F1} | {graphQL.PerSecond:F0} | {graphQL.P50:F1} / {graphQL.P99:F1} | **{graphQL.PerSecond / raw.PerSecond:F2}** | {raw.PeakMegabytes} / {graphQL.PeakMegabytes} |");
             }
@@ -111,18 +110,68 @@ internal static class ReferralsBench
         public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{PerSecond:F0} req/s, p50 {P50:F1} ms, p99 {P99:F1} ms, {PeakMegabytes} MB");
     }
 
-    /// <summary>CONNECTIONS loops, each sending its next request when the last answer is read: 3 s to warm up, then DURATION measured.</summary>
+    /// <summary>How many turns each side takes: alternating short turns, so that a drift in the machine's speed during the run falls on both sides alike.</summary>
+    private const int Turns = 5;
+
+    /// <summary>Raw and GraphQL at CONNECTIONS, each warmed up for 3 s, then measured in alternating turns for DURATION each in all.</summary>
+    private static async Task<(Load Raw, Load GraphQL)> CompareAsync(Uri address, Func<HttpRequestMessage> raw, Func<HttpRequestMessage> graphQL, int connections, TimeSpan duration, Process server)
+    {
+        using var rawSide = new Side(address, raw, connections);
+        using var graphQLSide = new Side(address, graphQL, connections);
+        await rawSide.WarmAsync();
+        await graphQLSide.WarmAsync();
+        for (var turn = 0; turn < Turns; turn++)
+        {
+            await rawSide.MeasureAsync(duration / Turns, server);
+            await graphQLSide.MeasureAsync(duration / Turns, server);
+        }
+
+        return (rawSide.Result(), graphQLSide.Result());
+    }
+
     private static async Task<Load> LoadAsync(Uri address, Func<HttpRequestMessage> request, int connections, TimeSpan duration, Process? server)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-        using var http = new HttpClient(handler) { BaseAddress = address };
-        await RunLoopsAsync(http, request, connections, TimeSpan.FromSeconds(3));
-        await using var memory = server is null ? null : new PeakWorkingSet(server);
-        var watch = Stopwatch.StartNew();
-        var latencies = await RunLoopsAsync(http, request, connections, duration);
-        var elapsed = watch.Elapsed.TotalSeconds;
-        latencies.Sort();
-        return new Load(latencies.Count / elapsed, StatisticsBench.Percentile(latencies, 0.50), StatisticsBench.Percentile(latencies, 0.99), memory?.Megabytes ?? 0);
+        using var side = new Side(address, request, connections);
+        await side.WarmAsync();
+        await side.MeasureAsync(duration, server);
+        return side.Result();
+    }
+
+    /// <summary>
+    /// One kind of request sent by CONNECTIONS closed loops (each sends its next request when the last answer is
+    /// read) over connections of its own; its measured turns add up.
+    /// </summary>
+    private sealed class Side(Uri address, Func<HttpRequestMessage> request, int connections) : IDisposable
+    {
+        private readonly SocketsHttpHandler handler = new() { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        private readonly List<double> latencies = [];
+        private double seconds;
+        private long peakMegabytes;
+
+        private HttpClient Http => field ??= new HttpClient(handler, disposeHandler: false) { BaseAddress = address };
+
+        public async Task WarmAsync() => await RunLoopsAsync(Http, request, connections, TimeSpan.FromSeconds(3));
+
+        public async Task MeasureAsync(TimeSpan duration, Process? server)
+        {
+            await using var memory = server is null ? null : new PeakWorkingSet(server);
+            var watch = Stopwatch.StartNew();
+            latencies.AddRange(await RunLoopsAsync(Http, request, connections, duration));
+            seconds += watch.Elapsed.TotalSeconds;
+            peakMegabytes = Math.Max(peakMegabytes, memory?.Megabytes ?? 0);
+        }
+
+        public Load Result()
+        {
+            latencies.Sort();
+            return new Load(latencies.Count / seconds, StatisticsBench.Percentile(latencies, 0.50), StatisticsBench.Percentile(latencies, 0.99), peakMegabytes);
+        }
+
+        public void Dispose()
+        {
+            Http.Dispose();
+            handler.Dispose();
+        }
     }
 
     /// <summary>The latencies of the answered requests; any other answer fails the benchmark.</summary>

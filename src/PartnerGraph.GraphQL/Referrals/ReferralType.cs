@@ -24,12 +24,12 @@ public sealed class ReferralType : ObjectGraphType<Referral>
         Field<NonNullGraphType<EnumerationGraphType<ReferralStatus>>, ReferralStatus>("status").Resolve(c => c.Source.Status);
         Field<NonNullGraphType<EnumerationGraphType<ReferralUrgency>>, ReferralUrgency>("urgency").Resolve(c => c.Source.Urgency);
         Field(r => r.Version).Description("Changes with every status change; pass it back as expectedVersion.");
-        Field<NonNullGraphType<OrganisationType>, IDataLoaderResult<Organisation?>>("fromOrganisation")
+        Field<NonNullGraphType<OrganisationType>, object?>("fromOrganisation")
             .Description("The sender.")
-            .Resolve(c => c.Request().Organisations().Load(c.Source.FromOrganisationId));
-        Field<NonNullGraphType<OrganisationType>, IDataLoaderResult<Organisation?>>("toOrganisation")
+            .Resolve(c => c.Request().Organisations().LoadOrValue(c.Source.FromOrganisationId));
+        Field<NonNullGraphType<OrganisationType>, object?>("toOrganisation")
             .Description("The receiver.")
-            .Resolve(c => c.Request().Organisations().Load(c.Source.ToOrganisationId));
+            .Resolve(c => c.Request().Organisations().LoadOrValue(c.Source.ToOrganisationId));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReferralServiceType>>>, IEnumerable<ReferralServices>>("services")
             .Description("The services asked for.")
             .Resolve(c => ReferralServiceType.Split(c.Source.Services));
@@ -83,8 +83,8 @@ public sealed class ReferralStatusChangeType : ObjectGraphType<ReferralStatusCha
         Field<EnumerationGraphType<ReferralStatus>, ReferralStatus?>("previousStatus").Resolve(c => c.Source.PreviousStatus);
         Field<NonNullGraphType<EnumerationGraphType<ReferralStatus>>, ReferralStatus>("status").Resolve(c => c.Source.Status);
         Field(h => h.ChangedAt);
-        Field<NonNullGraphType<OrganisationType>, IDataLoaderResult<Organisation?>>("changedBy")
-            .Resolve(c => c.Request().Organisations().Load(c.Source.ChangedByOrganisationId));
+        Field<NonNullGraphType<OrganisationType>, object?>("changedBy")
+            .Resolve(c => c.Request().Organisations().LoadOrValue(c.Source.ChangedByOrganisationId));
         Field(h => h.Reason, nullable: true).Description("Why, where the move asks for one.");
     }
 }
