@@ -58,7 +58,8 @@ public static class DataServiceCollectionExtensions
         {
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o
                 .MigrationsAssembly(SqliteMigrationsAssembly)
-                .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter)),
+                .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                .AddInterceptors(new SqliteBusyTimeout()),
             DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o =>
             {
                 o.MigrationsAssembly(SqlServerMigrationsAssembly);
