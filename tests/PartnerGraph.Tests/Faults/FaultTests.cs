@@ -38,6 +38,8 @@ public sealed class FaultTests
         using var http = new HttpClient { BaseAddress = server.Url, Timeout = TimeSpan.FromSeconds(60) };
         var client = new GraphQLClient(http, await server.TokenAsync());
         (await client.PostAsync(Viewer)).AssertNoErrors();
+        // Taken before, used only during the outage: the server has not checked this client yet, so it must ask the database.
+        var uncheckedToken = await server.TokenAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret);
         try
         {
             Directory.Move(folder, away);
@@ -72,6 +74,15 @@ public sealed class FaultTests
             Assert.Equal(("temporarily_unavailable", "DATABASE_UNAVAILABLE"), (tokenBody["error"]?.GetValue<string>(), tokenBody["code"]?.GetValue<string>()));
             Assert.Equal("5", token.Headers.RetryAfter?.ToString());
             Assert.DoesNotContain("Sqlite", tokenText, StringComparison.OrdinalIgnoreCase);
+
+            // A WebSocket whose caller cannot be checked closes 1013 (try again later), not 4403 (forbidden).
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            socket.Options.AddSubProtocol("graphql-transport-ws");
+            await socket.ConnectAsync(new Uri(server.Url.ToWs(), "/graphql"), CancellationToken.None);
+            await using var ws = new WsTestClient(socket);
+            await ws.SendAsync(new JsonObject { ["type"] = "connection_init", ["payload"] = new JsonObject { ["authorization"] = "Bearer " + uncheckedToken } });
+            Assert.Equal(1013, await ws.ClosedWithAsync());
+            Assert.Contains("DATABASE_UNAVAILABLE", socket.CloseStatusDescription, StringComparison.Ordinal);
             Assert.True(server.IsRunning, server.Output);
         }
         finally

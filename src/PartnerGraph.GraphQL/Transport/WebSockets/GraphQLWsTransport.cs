@@ -186,7 +186,18 @@ public sealed class GraphQLWsTransport(
             }
 
             token = CallerResolver.BearerToken(message.Authorization);
-            var resolution = await transport.callers.ResolveAsync(token, lifetime.Token);
+            CallerResolution resolution;
+            try
+            {
+                resolution = await transport.callers.ResolveAsync(token, lifetime.Token);
+            }
+            catch (Exception e) when (DatabaseAvailability.IsUnavailable(e))
+            {
+                // The caller cannot be checked just now: 1013 (try again later), which clients retry, not 4403.
+                await CloseAsync(CloseCode.TryAgainLater, $"Try again later: {ErrorCodes.DatabaseUnavailable}");
+                return;
+            }
+
             if (resolution.Caller is null)
             {
                 await CloseAsync(CloseCode.Forbidden, $"Forbidden: {resolution.ErrorCode}");
@@ -290,6 +301,12 @@ public sealed class GraphQLWsTransport(
                 }
 
                 await SendAsync(MessageType.Complete, id, null);
+            }
+            catch (Exception e) when (DatabaseAvailability.IsUnavailable(e))
+            {
+                // Before execution (a registered document, the shared stream): the same code as a resolver's.
+                await transport.accessLog.WriteAsync(AccessRecord.Failed(ErrorCodes.DatabaseUnavailable).ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
+                await SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(new[] { new ExecutionError(PartnerGraphErrorInfoProvider.DatabaseUnavailableMessage) { Code = ErrorCodes.DatabaseUnavailable } })));
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
