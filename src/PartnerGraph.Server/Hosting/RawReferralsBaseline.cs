@@ -115,14 +115,7 @@ public static class RawReferralsBaseline
         json.WriteEndArray();
         json.WriteStartObject("pageInfo");
         json.WriteBoolean("hasNextPage", more);
-        if (referrals.Count > 0)
-        {
-            json.WriteString("endCursor", Pagination.CursorOf(referrals[^1].Id));
-        }
-        else
-        {
-            json.WriteNull("endCursor");
-        }
+        WriteStringOrNull(json, "endCursor", referrals.Count > 0 ? Pagination.CursorOf(referrals[^1].Id) : null);
 
         json.WriteEndObject();
         json.WriteEndObject();
@@ -140,14 +133,7 @@ public static class RawReferralsBaseline
         json.WriteString("status", Names[referral.Status]);
         json.WriteString("urgency", Names[referral.Urgency]);
         json.WriteNumber("version", referral.Version);
-        if (referral.DestinationCountry is null)
-        {
-            json.WriteNull("destinationCountry");
-        }
-        else
-        {
-            json.WriteString("destinationCountry", referral.DestinationCountry);
-        }
+        WriteStringOrNull(json, "destinationCountry", referral.DestinationCountry);
 
         json.WriteStartArray("services");
         foreach (var service in ReferralServiceType.Split(referral.Services))
@@ -165,25 +151,11 @@ public static class RawReferralsBaseline
         {
             json.WriteStartObject();
             json.WriteNumber("sequence", change.Sequence);
-            if (change.PreviousStatus is { } previous)
-            {
-                json.WriteString("previousStatus", Names[previous]);
-            }
-            else
-            {
-                json.WriteNull("previousStatus");
-            }
+            WriteStringOrNull(json, "previousStatus", change.PreviousStatus is { } previous ? Names[previous] : null);
 
             json.WriteString("status", Names[change.Status]);
             json.WriteString("changedAt", change.ChangedAt);
-            if (change.Reason is null)
-            {
-                json.WriteNull("reason");
-            }
-            else
-            {
-                json.WriteString("reason", change.Reason);
-            }
+            WriteStringOrNull(json, "reason", change.Reason);
 
             json.WriteStartObject("changedBy");
             json.WriteString("slug", change.ChangedByOrganisationId);
@@ -193,6 +165,18 @@ public static class RawReferralsBaseline
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static void WriteOrganisation(Utf8JsonWriter json, string name, Organisation organisation)

@@ -34,6 +34,33 @@ public sealed class RoleFilteredSchemaTests(RoleFilteredSchemaTests.Clients clie
 
     public static TheoryData<string> AllScopes => [.. Scopes.All];
 
+    [Fact]
+    public async Task A_document_found_valid_for_one_role_is_validated_again_for_another()
+    {
+        // Validated documents are remembered per schema: the same text must not pass for a role whose schema lacks the field.
+        const string Query = "{ caseStatistics(groupBy: [SEX]) { total { count } } }";
+        (await clients.ByScope[Scopes.StatisticsRead].PostAsync(Query)).AssertNoErrors();
+        (await clients.ByScope[Scopes.StatisticsRead].PostAsync(Query)).AssertNoErrors();
+
+        var other = await clients.ByScope[Scopes.ReferralsRead].PostAsync(Query);
+
+        Assert.Null(other.Data);
+        Assert.StartsWith("Cannot query field 'caseStatistics'", other.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_remembered_document_still_has_its_variables_checked()
+    {
+        const string Query = "query($by: [CaseDimension!]!) { caseStatistics(groupBy: $by) { total { count } } }";
+        var client = clients.ByScope[Scopes.StatisticsRead];
+        (await client.PostAsync(Query, new { by = new[] { "SEX" } })).AssertNoErrors();
+
+        var wrong = await client.PostAsync(Query, new { by = new[] { "GALAXY" } });
+
+        Assert.Null(wrong.Data);
+        Assert.Equal("INVALID_VALUE", wrong.FirstErrorCode);
+    }
+
     [Theory]
     [MemberData(nameof(AllScopes))]
     public async Task Every_root_field_is_served_exactly_when_its_scope_is_present(string scope)
