@@ -5,13 +5,15 @@ namespace PartnerGraph.GraphQL.Common;
 /// <summary>
 /// Collects the keys that resolvers ask for at one level of the query and fetches them with one query when the
 /// execution strategy first awaits a result. Values stay cached for the rest of the request, so a key asked for
-/// again at a deeper level costs nothing.
+/// again at a deeper level costs nothing, and a key asked for while its batch is being fetched joins that batch: a
+/// request fetches each key once.
 /// </summary>
 public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)
     where TKey : notnull
 {
     private readonly Lock gate = new();
     private readonly Dictionary<TKey, TValue> loaded = [];
+    private readonly List<Batch> inFlight = [];
     private Batch pending = new();
 
     public IDataLoaderResult<TValue> Load(TKey key)
@@ -21,6 +23,14 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
             if (loaded.TryGetValue(key, out var value))
             {
                 return new Ready(value);
+            }
+
+            foreach (var fetching in inFlight)
+            {
+                if (fetching.Keys.Contains(key))
+                {
+                    return new Pending(this, fetching, key);
+                }
             }
 
             pending.Keys.Add(key);
@@ -48,43 +58,65 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
 
     private async Task<TValue> ResolveAsync(Batch batch, TKey key, CancellationToken cancellationToken)
     {
-        Task<IReadOnlyDictionary<TKey, TValue>> fetching;
+        var start = false;
         lock (gate)
         {
-            if (batch.Fetching is null)
+            if (!batch.Started)
             {
-                batch.Fetching = FetchAsync(batch.Keys, cancellationToken);
+                batch.Started = start = true;
+                inFlight.Add(batch);
                 if (ReferenceEquals(batch, pending))
                 {
                     pending = new Batch();
                 }
             }
-
-            fetching = batch.Fetching;
         }
 
-        var values = await fetching.ConfigureAwait(false);
+        // Outside the lock: the query may run synchronously (SQLite), and other resolvers must not wait for it to add keys.
+        if (start)
+        {
+            await FetchAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        var values = await batch.Fetched.Task.ConfigureAwait(false);
         return values.TryGetValue(key, out var value) ? value : missing;
     }
 
-    private async Task<IReadOnlyDictionary<TKey, TValue>> FetchAsync(HashSet<TKey> keys, CancellationToken cancellationToken)
+    private async Task FetchAsync(Batch batch, CancellationToken cancellationToken)
     {
-        var values = await fetch(keys, cancellationToken).ConfigureAwait(false);
-        lock (gate)
+        try
         {
-            foreach (var (key, value) in values)
+            var values = await fetch(batch.Keys, cancellationToken).ConfigureAwait(false);
+            lock (gate)
             {
-                loaded[key] = value;
-            }
-        }
+                foreach (var key in batch.Keys)
+                {
+                    loaded[key] = values.TryGetValue(key, out var value) ? value : missing;
+                }
 
-        return values;
+                inFlight.Remove(batch);
+            }
+
+            batch.Fetched.SetResult(values);
+        }
+        catch (Exception e)
+        {
+            lock (gate)
+            {
+                inFlight.Remove(batch);
+            }
+
+            batch.Fetched.SetException(e);
+        }
     }
 
     private sealed class Batch
     {
         public HashSet<TKey> Keys { get; } = [];
-        public Task<IReadOnlyDictionary<TKey, TValue>>? Fetching { get; set; }
+
+        public bool Started { get; set; }
+
+        public TaskCompletionSource<IReadOnlyDictionary<TKey, TValue>> Fetched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class Ready(TValue value) : IDataLoaderResult<TValue>
