@@ -65,9 +65,10 @@ check "dotnet format --verify-no-changes" dotnet format PartnerGraph.sln --verif
 
 # A missing snapshot must fail here, not be written and passed (Snapshooter's strict mode).
 export SNAPSHOOTER_STRICT_MODE=true
+tests_exit=0
 dotnet test PartnerGraph.sln -c Release --no-build -nologo \
   --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" || true
+  --results-directory "$results" || tests_exit=$?
 
 trx="$results/xunit.trx"
 if [ -f "$trx" ]; then
@@ -77,6 +78,11 @@ if [ -f "$trx" ]; then
   xpassed=$(value passed)
   passed=$((passed + ${xpassed:-0}))
   failed=$((failed + ${total:-0} - ${xpassed:-0}))
+  if [ "$tests_exit" -ne 0 ] && [ "${total:-0}" -eq "${xpassed:-0}" ]; then
+    # Every test that ran passed, yet dotnet test failed: the run was cut short (a crashed test host).
+    echo "dotnet test exited with $tests_exit although no test failed: the run did not finish"
+    failed=$((failed + 1))
+  fi
 else
   echo "no test results were written"
   failed=$((failed + 1))
