@@ -27,12 +27,6 @@ public static class RawReferralsBaseline
 {
     public const string Path = "/bench/raw-referrals";
 
-    private static readonly FrozenDictionary<Enum, string> Names = Enum.GetValues<ReferralKind>().Cast<Enum>()
-        .Concat(Enum.GetValues<ReferralStatus>().Cast<Enum>())
-        .Concat(Enum.GetValues<ReferralUrgency>().Cast<Enum>())
-        .Concat(Enum.GetValues<ReferralServices>().Cast<Enum>())
-        .Concat(Enum.GetValues<OrganisationKind>().Cast<Enum>())
-        .ToFrozenDictionary(e => e, e => e.ToString().ToConstantCase());
 
     public static WebApplication MapRawReferralsBaseline(this WebApplication app)
     {
@@ -129,16 +123,16 @@ public static class RawReferralsBaseline
         json.WriteStartObject();
         json.WriteString("id", GlobalId.Encode(ReferralType.TypeName, referral.Id));
         json.WriteString("reference", referral.Reference);
-        json.WriteString("kind", Names[referral.Kind]);
-        json.WriteString("status", Names[referral.Status]);
-        json.WriteString("urgency", Names[referral.Urgency]);
+        json.WriteString("kind", Name(referral.Kind));
+        json.WriteString("status", Name(referral.Status));
+        json.WriteString("urgency", Name(referral.Urgency));
         json.WriteNumber("version", referral.Version);
         WriteStringOrNull(json, "destinationCountry", referral.DestinationCountry);
 
         json.WriteStartArray("services");
         foreach (var service in ReferralServiceType.Split(referral.Services))
         {
-            json.WriteStringValue(Names[service]);
+            json.WriteStringValue(Name(service));
         }
 
         json.WriteEndArray();
@@ -151,9 +145,9 @@ public static class RawReferralsBaseline
         {
             json.WriteStartObject();
             json.WriteNumber("sequence", change.Sequence);
-            WriteStringOrNull(json, "previousStatus", change.PreviousStatus is { } previous ? Names[previous] : null);
+            WriteStringOrNull(json, "previousStatus", change.PreviousStatus is { } previous ? Name(previous) : null);
 
-            json.WriteString("status", Names[change.Status]);
+            json.WriteString("status", Name(change.Status));
             json.WriteString("changedAt", change.ChangedAt);
             WriteStringOrNull(json, "reason", change.Reason);
 
@@ -165,6 +159,16 @@ public static class RawReferralsBaseline
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>An enum value's GraphQL name (IN_SERVICE), from a table made once per enum type: no boxing per value.</summary>
+    private static string Name<T>(T value)
+        where T : struct, Enum => ConstantNames<T>.Of[value];
+
+    private static class ConstantNames<T>
+        where T : struct, Enum
+    {
+        public static readonly FrozenDictionary<T, string> Of = Enum.GetValues<T>().ToFrozenDictionary(v => v, v => v.ToString().ToConstantCase());
     }
 
     private static void WriteStringOrNull(Utf8JsonWriter json, string name, string? value)
@@ -185,7 +189,7 @@ public static class RawReferralsBaseline
         json.WriteString("id", GlobalId.Encode(OrganisationType.TypeName, organisation.Id));
         json.WriteString("slug", organisation.Id);
         json.WriteString("nameEn", organisation.NameEn);
-        json.WriteString("kind", Names[organisation.Kind]);
+        json.WriteString("kind", Name(organisation.Kind));
         json.WriteString("country", organisation.Country);
         json.WriteEndObject();
     }
