@@ -3,7 +3,7 @@ using System.Text;
 
 // Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions]
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
-// caseStatistics requests per scenario, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
+// caseStatistics requests per scenario after BENCH_WARMUP_SECONDS [10] of them, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
 // BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60]. BENCH_DATABASE=/path keeps the seeded database.
 // PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
 var verb = args.Length > 0 ? args[0] : "all";
@@ -30,7 +30,7 @@ if (verb is "all" or "statistics" or "referrals")
     using var database = BenchDatabase.Prepare(server, cases);
     if (verb is "all" or "statistics")
     {
-        Add("caseStatistics over the seeded case records", await StatisticsBench.RunAsync(server, database, cases, Setting("BENCH_REQUESTS", 200)));
+        Add("caseStatistics over the seeded case records", await StatisticsBench.RunAsync(server, database, cases, Setting("BENCH_REQUESTS", 200), TimeSpan.FromSeconds(Setting("BENCH_WARMUP_SECONDS", 10))));
     }
 
     if (verb is "all" or "referrals")
