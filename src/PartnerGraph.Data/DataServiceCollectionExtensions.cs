@@ -59,7 +59,7 @@ public static class DataServiceCollectionExtensions
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o
                 .MigrationsAssembly(SqliteMigrationsAssembly)
                 .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                .AddInterceptors(new SqliteBusyTimeout()),
+                .AddInterceptors(new SqliteBusyTimeout(), new SqliteWriteGate(connectionString)),
             DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o =>
             {
                 o.MigrationsAssembly(SqlServerMigrationsAssembly);

@@ -14,7 +14,10 @@ namespace PartnerGraph.Data;
 /// </summary>
 public sealed class SqliteBusyTimeout : DbConnectionInterceptor
 {
-    private const string Pragma = "PRAGMA busy_timeout = 30000;";
+    /// <summary>How long SQLite waits for another connection's write lock before it answers busy.</summary>
+    public const int Milliseconds = 30_000;
+
+    private static readonly string Pragma = $"PRAGMA busy_timeout = {Milliseconds};";
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

@@ -1,0 +1,144 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Audit;
+
+namespace PartnerGraph.Tests.Data;
+
+/// <summary>
+/// The process's writers of one SQLite file take turns at the gate, and every way a write transaction can end gives
+/// the gate back: a gate kept by mistake would stop every later write of the instance.
+/// </summary>
+public sealed class SqliteWriteGateTests
+{
+    [Fact]
+    public async Task A_second_writer_waits_for_the_first_and_writes_the_moment_it_commits()
+    {
+        await using var database = await TemporarySqliteDatabase.CreateAsync();
+        var gate = new SqliteWriteGate(database.ConnectionString);
+        await using var first = database.Open();
+        await using (var transaction = await first.Database.BeginTransactionAsync())
+        {
+            first.AccessLog.Add(Entry());
+            await first.SaveChangesAsync();
+            Assert.True(gate.IsHeld);
+
+            await using var second = database.Open();
+            second.AccessLog.Add(Entry());
+            var waiting = second.SaveChangesAsync();
+            await Task.Delay(300);
+            Assert.False(waiting.IsCompleted);
+
+            await transaction.CommitAsync();
+            await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.False(gate.IsHeld);
+        await using var check = database.Open();
+        Assert.Equal(2, await check.AccessLog.CountAsync());
+    }
+
+    [Fact]
+    public async Task Writers_of_another_file_do_not_wait_for_this_one()
+    {
+        await using var one = await TemporarySqliteDatabase.CreateAsync();
+        await using var other = await TemporarySqliteDatabase.CreateAsync();
+        await using var holder = one.Open();
+        await using var transaction = await holder.Database.BeginTransactionAsync();
+
+        await using var db = other.Open();
+        db.AccessLog.Add(Entry());
+        await db.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(new SqliteWriteGate(one.ConnectionString).IsHeld);
+        Assert.False(new SqliteWriteGate(other.ConnectionString).IsHeld);
+    }
+
+    public static TheoryData<string> Endings => ["commit", "rollback", "disposed unfinished", "disposed unfinished on a connection opened by hand", "SaveChanges failed", "BEGIN failed"];
+
+    [Theory]
+    [MemberData(nameof(Endings))]
+    public async Task Every_end_of_a_write_transaction_gives_the_gate_back(string ending)
+    {
+        await using var database = await TemporarySqliteDatabase.CreateAsync();
+        var gate = new SqliteWriteGate(database.ConnectionString);
+        await using (var db = database.Open())
+        {
+            switch (ending)
+            {
+                case "commit":
+                    await using (var transaction = await db.Database.BeginTransactionAsync())
+                    {
+                        await transaction.CommitAsync();
+                    }
+
+                    break;
+                case "rollback":
+                    await using (var transaction = await db.Database.BeginTransactionAsync())
+                    {
+                        await transaction.RollbackAsync();
+                    }
+
+                    break;
+                case "disposed unfinished":
+                    await using (await db.Database.BeginTransactionAsync())
+                    {
+                        db.AccessLog.Add(Entry());
+                        await db.SaveChangesAsync();
+                    }
+
+                    break;
+                case "disposed unfinished on a connection opened by hand":
+                    await db.Database.OpenConnectionAsync();
+                    await using (await db.Database.BeginTransactionAsync())
+                    {
+                        Assert.True(gate.IsHeld);
+                    }
+
+                    await db.Database.CloseConnectionAsync();
+                    break;
+                case "SaveChanges failed":
+                    db.AccessLog.Add(Entry(id: 7));
+                    await db.SaveChangesAsync();
+                    await using (var again = database.Open())
+                    {
+                        again.AccessLog.Add(Entry(id: 7));
+                        await Assert.ThrowsAsync<DbUpdateException>(() => again.SaveChangesAsync());
+                    }
+
+                    break;
+                case "BEGIN failed":
+                    // A transaction EF Core does not know of: its BEGIN is refused by SQLite.
+                    await db.Database.OpenConnectionAsync();
+                    await db.Database.ExecuteSqlRawAsync("BEGIN");
+                    await Assert.ThrowsAsync<SqliteException>(() => db.Database.BeginTransactionAsync());
+                    Assert.False(gate.IsHeld);
+                    await db.Database.ExecuteSqlRawAsync("ROLLBACK");
+                    await db.Database.CloseConnectionAsync();
+                    break;
+            }
+        }
+
+        Assert.False(gate.IsHeld);
+        await using var next = database.Open();
+        next.AccessLog.Add(Entry());
+        await next.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Many_concurrent_writers_of_one_process_all_write()
+    {
+        await using var database = await TemporarySqliteDatabase.CreateAsync();
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ =>
+        {
+            await using var db = database.Open();
+            db.AccessLog.Add(Entry());
+            await db.SaveChangesAsync();
+        })).WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var check = database.Open();
+        Assert.Equal(40, await check.AccessLog.CountAsync());
+        Assert.False(new SqliteWriteGate(database.ConnectionString).IsHeld);
+    }
+
+    private static AccessLogEntry Entry(long id = 0) => new() { Id = id, At = DateTime.UtcNow, DurationMs = 1, Outcome = AccessOutcome.Allowed };
+}
