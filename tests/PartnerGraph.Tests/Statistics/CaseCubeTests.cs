@@ -30,6 +30,8 @@ public sealed class CaseCubeTests
         """{ caseStatistics(groupBy: [QUARTER, SEX]) { cells { quarter sex count suppressed } total { count } } }""",
         """{ caseStatistics(filter: { period: { from: "2021-02-01", to: "2024-11-30" } }, groupBy: [PROVINCE, QUARTER, SEX]) { cells { province { code } quarter sex count suppressed } total { count suppressed } } }""",
         """{ caseStatistics(filter: { sexes: [MALE], provinces: ["TH-50"], period: { from: "2018-07-01", to: "2018-12-31" } }, groupBy: [QUARTER]) { cells { quarter count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { period: { from: "2023-01-01", to: "2023-12-31" } }, groupBy: [PROVINCE, MONTH, SEX]) { cells { province { code } month sex count suppressed } total { count suppressed } } }""",
+        """{ caseStatistics(filter: { provinces: ["TH-50", "TH-63"] }, groupBy: [DISTRICT, PROVINCE, QUARTER, MONTH]) { cells { district { code } province { code } quarter month count suppressed } total { count } } }""",
     ];
 
     [Theory]
@@ -103,6 +105,22 @@ public sealed class CaseCubeTests
             Assert.True(expected.Count > 0);
             Assert.Equal(expected, actual);
         }
+    }
+
+    [Theory]
+    [InlineData("sex-quarter", "Province Quarter Sex", true)]
+    [InlineData("sex-quarter", "Sex Year Quarter Province", true)]
+    [InlineData("sex-quarter", "Province Year Sex", false)]
+    [InlineData("sex-quarter", "Quarter Sex", false)]
+    [InlineData("sex-month", "Province Month Sex", true)]
+    [InlineData("sex-month", "Province Quarter Sex", false)]
+    [InlineData("geo-month", "District Province Quarter Month", true)]
+    [InlineData("geo-month", "District Month", false)]
+    public void A_table_grouped_by_all_of_a_cube_at_its_grain_reads_one_row_per_cell(string cubeName, string groupBy, bool expected)
+    {
+        var cube = CaseCubes.All.Single(c => c.Name == cubeName);
+        var dimensions = groupBy.Split(' ').Select(Enum.Parse<CaseDimension>).ToList();
+        Assert.Equal(expected, CaseTables.IsRowPerCell(cube, dimensions));
     }
 
     /// <summary>The cube's rows (count and key sum by its dimensions), from the cube table or summed from the case records.</summary>
