@@ -15,36 +15,55 @@ public enum CubeDimension
     IdentificationSource,
 }
 
-/// <summary>One maintained aggregate of the case records: the dimensions it keeps (province and month always).</summary>
-public sealed record CaseCube(string Name, IReadOnlySet<CubeDimension> Dimensions)
+/// <summary>
+/// How finely a cube keeps time, finest first. A cube's MonthKey (year * 100 + month) is the first month of its
+/// period: any month for a month cube; January, April, July or October for a quarter cube.
+/// </summary>
+public enum CubeGrain
+{
+    Month,
+    Quarter,
+}
+
+/// <summary>
+/// One maintained aggregate of the case records: its time grain and the dimensions it keeps (province and time
+/// always, time as <see cref="CubeDimension.Month"/> whatever the grain).
+/// </summary>
+public sealed record CaseCube(string Name, CubeGrain Grain, IReadOnlySet<CubeDimension> Dimensions)
 {
     public bool Covers(IEnumerable<CubeDimension> needed) => needed.All(Dimensions.Contains);
 }
 
 /// <summary>
 /// The cubes the database maintains (CaseCounts, kept by triggers written in the migrations), smallest first, so
-/// that a table of statistics reads the first cube that holds every dimension it groups or filters by.
-/// Changing this list needs a migration that changes the triggers; a test compares every cube with the case records.
+/// that a table of statistics reads the first cube that holds every dimension it groups or filters by, at a time
+/// grain it can use. Changing this list needs a migration that changes the triggers; a test compares every cube
+/// with the case records.
 /// </summary>
 public static class CaseCubes
 {
     public static readonly IReadOnlyList<CaseCube> All =
     [
-        Cube("sex-month", CubeDimension.Sex),
-        Cube("geo-month", CubeDimension.District),
-        Cube("source-month", CubeDimension.IdentificationSource, CubeDimension.VictimStatus),
-        Cube("exploitation-month", CubeDimension.ExploitationType, CubeDimension.VictimStatus),
-        Cube("sex-age-month", CubeDimension.Sex, CubeDimension.AgeBand),
-        Cube("origin-month", CubeDimension.Nationality, CubeDimension.PopulationGroup),
+        Cube("sex-quarter", CubeGrain.Quarter, CubeDimension.Sex),
+        Cube("sex-month", CubeGrain.Month, CubeDimension.Sex),
+        Cube("geo-month", CubeGrain.Month, CubeDimension.District),
+        Cube("source-month", CubeGrain.Month, CubeDimension.IdentificationSource, CubeDimension.VictimStatus),
+        Cube("exploitation-month", CubeGrain.Month, CubeDimension.ExploitationType, CubeDimension.VictimStatus),
+        Cube("sex-age-month", CubeGrain.Month, CubeDimension.Sex, CubeDimension.AgeBand),
+        Cube("origin-month", CubeGrain.Month, CubeDimension.Nationality, CubeDimension.PopulationGroup),
     ];
 
-    /// <summary>The smallest cube holding every dimension needed, or null when only the case records will do.</summary>
-    public static CaseCube? For(IEnumerable<CubeDimension> needed)
+    /// <summary>
+    /// The smallest cube holding every dimension needed whose grain is no coarser than <paramref name="coarsest"/>
+    /// (a table that groups by month or counts part of a quarter can use only month cubes), or null when only the
+    /// case records will do.
+    /// </summary>
+    public static CaseCube? For(IEnumerable<CubeDimension> needed, CubeGrain coarsest = CubeGrain.Month)
     {
         var list = needed.ToList();
-        return All.FirstOrDefault(c => c.Covers(list));
+        return All.FirstOrDefault(c => c.Grain <= coarsest && c.Covers(list));
     }
 
-    private static CaseCube Cube(string name, params CubeDimension[] dimensions) =>
-        new(name, new HashSet<CubeDimension>([CubeDimension.Province, CubeDimension.Month, .. dimensions]));
+    private static CaseCube Cube(string name, CubeGrain grain, params CubeDimension[] dimensions) =>
+        new(name, grain, new HashSet<CubeDimension>([CubeDimension.Province, CubeDimension.Month, .. dimensions]));
 }

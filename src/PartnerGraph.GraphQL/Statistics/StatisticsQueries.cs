@@ -205,13 +205,17 @@ public static class CaseTables
     /// <summary>
     /// The smallest maintained cube that holds every dimension the table groups or filters by, or null when only the
     /// case records will do (a dimension no cube keeps, or a period that does not start and end on whole months).
+    /// A quarter cube serves only a table that does not group by month and whose period, if any, is whole quarters.
     /// </summary>
     internal static CaseCube? PlanCube(CaseStatisticsFilter filter, Period? period, List<string>? districts, IReadOnlyList<CaseDimension> groupBy)
     {
-        if (period is not null && (period.From.Day != 1 || period.To.AddDays(1).Day != 1))
+        if (period is not null && !(period.From.Day == 1 && IsLastDayOfMonth(period.To)))
         {
             return null;
         }
+
+        var wholeQuarters = period is null || (period.From.Month % 3 == 1 && period.To.Month % 3 == 0);
+        var coarsest = wholeQuarters && !groupBy.Contains(CaseDimension.Month) ? CubeGrain.Quarter : CubeGrain.Month;
 
         var needed = groupBy.Select(ToCube).ToHashSet();
         void Need(bool filtered, CubeDimension dimension)
@@ -230,8 +234,10 @@ public static class CaseTables
         Need(filter.ExploitationTypes is { Count: > 0 }, CubeDimension.ExploitationType);
         Need(filter.VictimStatuses is { Count: > 0 }, CubeDimension.VictimStatus);
         Need(filter.IdentificationSources is { Count: > 0 }, CubeDimension.IdentificationSource);
-        return CaseCubes.For(needed);
+        return CaseCubes.For(needed, coarsest);
     }
+
+    private static bool IsLastDayOfMonth(DateOnly day) => day.Day == DateTime.DaysInMonth(day.Year, day.Month);
 
     private static CubeDimension ToCube(CaseDimension dimension) => dimension switch
     {
@@ -259,6 +265,8 @@ public static class CaseTables
         {
             await using var command = db.Database.GetDbConnection().CreateCommand();
             var where = new List<string> { $"\"Cube\" = {Parameter(command, cube.Name)}" };
+            // A quarter cube's rows are keyed by the quarter's first month; the plan gives it only whole quarters, so
+            // these bounds (the period's first and last months) take exactly the quarters of the period.
             if (period is not null)
             {
                 where.Add($"\"MonthKey\" >= {Parameter(command, (period.From.Year * 100) + period.From.Month)}");
@@ -289,8 +297,10 @@ public static class CaseTables
 
             var columns = groupBy.Select(CubeColumn).ToList();
             var select = string.Concat(columns.Select(column => column + ", "));
-            command.CommandText = $"SELECT {select}SUM(\"Count\"), SUM(\"KeySum\") FROM \"CaseCounts\" WHERE {string.Join(" AND ", where)}"
-                + (columns.Count > 0 ? $" GROUP BY {string.Join(", ", columns)}" : "");
+            command.CommandText = IsRowPerCell(cube, groupBy)
+                ? $"SELECT {select}\"Count\", \"KeySum\" FROM \"CaseCounts\" WHERE {string.Join(" AND ", where)}"
+                : $"SELECT {select}SUM(\"Count\"), SUM(\"KeySum\") FROM \"CaseCounts\" WHERE {string.Join(" AND ", where)}"
+                    + (columns.Count > 0 ? $" GROUP BY {string.Join(", ", columns)}" : "");
 
             var cells = new List<RawCell>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -326,6 +336,17 @@ public static class CaseTables
         }
     }
 
+    /// <summary>
+    /// Whether the table groups by every dimension the cube keeps, time at the cube's own grain: then each cube row is
+    /// a cell of its own, and the rows are read as they lie, in key order, with no GROUP BY (SQLite would sort them).
+    /// </summary>
+    internal static bool IsRowPerCell(CaseCube cube, IReadOnlyList<CaseDimension> groupBy)
+    {
+        var time = cube.Grain == CubeGrain.Quarter ? CaseDimension.Quarter : CaseDimension.Month;
+        var grouped = groupBy.Select(ToCube).ToHashSet();
+        return groupBy.Contains(time) && cube.Dimensions.All(grouped.Contains);
+    }
+
     private static string Parameter(System.Data.Common.DbCommand command, object value)
     {
         var parameter = command.CreateParameter();
@@ -335,7 +356,10 @@ public static class CaseTables
         return parameter.ParameterName;
     }
 
-    /// <summary>The cube column (or expression over MonthKey) a dimension groups by.</summary>
+    /// <summary>
+    /// The cube column (or expression over MonthKey) a dimension groups by. YEAR and QUARTER come out right from a
+    /// quarter cube's MonthKey too (its quarter's first month); MONTH is planned only from month cubes.
+    /// </summary>
     private static string CubeColumn(CaseDimension dimension) => dimension switch
     {
         CaseDimension.Province => "\"ProvinceCode\"",

@@ -1,7 +1,10 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Cases;
+using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Statistics;
 using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Statistics;
@@ -23,7 +26,31 @@ public sealed class CaseCubeTests
         """{ caseStatistics(filter: { sexes: [FEMALE, OTHER], period: { from: "2019-01-01", to: "2025-12-31" } }, groupBy: [PROVINCE, YEAR]) { cells { province { code } year count suppressed } total { count } } }""",
         """{ caseStatistics(filter: { populationGroups: [MIGRANT, RURAL], provinces: ["TH-50", "TH-57"] }, groupBy: [NATIONALITY, MONTH]) { cells { nationality month count suppressed } total { count } } }""",
         """{ caseStatistics(filter: { provinces: ["TH-96"], period: { from: "2005-01-01", to: "2005-12-31" } }, groupBy: [PROVINCE]) { cells { province { code } count } total { count suppressed } } }""",
+        """{ caseStatistics(filter: { period: { from: "2019-04-01", to: "2025-09-30" } }, groupBy: [PROVINCE, YEAR, SEX]) { cells { province { code } year sex count suppressed } total { count suppressed } } }""",
+        """{ caseStatistics(groupBy: [QUARTER, SEX]) { cells { quarter sex count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { period: { from: "2021-02-01", to: "2024-11-30" } }, groupBy: [PROVINCE, QUARTER, SEX]) { cells { province { code } quarter sex count suppressed } total { count suppressed } } }""",
+        """{ caseStatistics(filter: { sexes: [MALE], provinces: ["TH-50"], period: { from: "2018-07-01", to: "2018-12-31" } }, groupBy: [QUARTER]) { cells { quarter count suppressed } total { count } } }""",
+        """{ caseStatistics(filter: { period: { from: "2023-01-01", to: "2023-12-31" } }, groupBy: [PROVINCE, MONTH, SEX]) { cells { province { code } month sex count suppressed } total { count suppressed } } }""",
+        """{ caseStatistics(filter: { provinces: ["TH-50", "TH-63"] }, groupBy: [DISTRICT, PROVINCE, QUARTER, MONTH]) { cells { district { code } province { code } quarter month count suppressed } total { count } } }""",
     ];
+
+    [Theory]
+    [InlineData("2017-01-01", "2026-12-31", "Province Quarter Sex", "sex-quarter")]
+    [InlineData(null, null, "Province Quarter Sex", "sex-quarter")]
+    [InlineData("2019-04-01", "2025-09-30", "Province Year Sex", "sex-quarter")]
+    [InlineData("2017-02-01", "2026-12-31", "Province Quarter Sex", "sex-month")]
+    [InlineData("2017-01-01", "2026-11-30", "Province Quarter Sex", "sex-month")]
+    [InlineData("2017-01-01", "2026-12-31", "Province Month Sex", "sex-month")]
+    [InlineData(null, null, "Month Sex", "sex-month")]
+    [InlineData("2017-01-01", "2026-12-31", "District Quarter", "geo-month")]
+    [InlineData("2017-01-01", "2026-12-30", "Province Quarter Sex", null)]
+    public void A_quarter_cube_serves_only_whole_quarters_and_no_month_dimension(string? from, string? to, string groupBy, string? expected)
+    {
+        var period = from is null || to is null ? null : new Period { From = DateOnly.Parse(from, CultureInfo.InvariantCulture), To = DateOnly.Parse(to, CultureInfo.InvariantCulture) };
+        var dimensions = groupBy.Split(' ').Select(Enum.Parse<CaseDimension>).ToList();
+        var cube = CaseTables.PlanCube(new CaseStatisticsFilter { Period = period }, period, districts: null, dimensions);
+        Assert.Equal(expected, cube?.Name);
+    }
 
     [Theory]
     [MemberData(nameof(Tables))]
@@ -80,13 +107,37 @@ public sealed class CaseCubeTests
         }
     }
 
+    [Theory]
+    [InlineData("sex-quarter", "Province Quarter Sex", true)]
+    [InlineData("sex-quarter", "Sex Year Quarter Province", true)]
+    [InlineData("sex-quarter", "Province Year Sex", false)]
+    [InlineData("sex-quarter", "Quarter Sex", false)]
+    [InlineData("sex-month", "Province Month Sex", true)]
+    [InlineData("sex-month", "Province Quarter Sex", false)]
+    [InlineData("geo-month", "District Province Quarter Month", true)]
+    [InlineData("geo-month", "District Month", false)]
+    public void A_table_grouped_by_all_of_a_cube_at_its_grain_reads_one_row_per_cell(string cubeName, string groupBy, bool expected)
+    {
+        var cube = CaseCubes.All.Single(c => c.Name == cubeName);
+        var dimensions = groupBy.Split(' ').Select(Enum.Parse<CaseDimension>).ToList();
+        Assert.Equal(expected, CaseTables.IsRowPerCell(cube, dimensions));
+    }
+
     /// <summary>The cube's rows (count and key sum by its dimensions), from the cube table or summed from the case records.</summary>
     private static async Task<List<string>> SumsAsync(string path, CaseCube cube, bool fromRecords)
     {
         string Column(CubeDimension d, string recordColumn) => cube.Dimensions.Contains(d) ? recordColumn : "''";
+
+        // The record's month, or the first month of its quarter, as the cube's MonthKey spells it.
+        var monthKey = cube.Grain switch
+        {
+            CubeGrain.Month => "strftime('%Y%m', IdentifiedOn)",
+            CubeGrain.Quarter => "strftime('%Y', IdentifiedOn) || CASE WHEN strftime('%m', IdentifiedOn) <= '03' THEN '01' WHEN strftime('%m', IdentifiedOn) <= '06' THEN '04' WHEN strftime('%m', IdentifiedOn) <= '09' THEN '07' ELSE '10' END",
+            _ => throw new ArgumentOutOfRangeException(nameof(cube)),
+        };
         var key = fromRecords
             ? string.Join(" || '|' || ", [
-                "ProvinceCode", Column(CubeDimension.District, "COALESCE(DistrictCode, '')"), "strftime('%Y%m', IdentifiedOn)",
+                "ProvinceCode", Column(CubeDimension.District, "COALESCE(DistrictCode, '')"), $"({monthKey})",
                 Column(CubeDimension.AgeBand, "AgeBand"), Column(CubeDimension.Sex, "Sex"), Column(CubeDimension.Nationality, "Nationality"),
                 Column(CubeDimension.PopulationGroup, "PopulationGroup"), Column(CubeDimension.ExploitationType, "ExploitationType"),
                 Column(CubeDimension.VictimStatus, "VictimStatus"), Column(CubeDimension.IdentificationSource, "IdentificationSource")])
