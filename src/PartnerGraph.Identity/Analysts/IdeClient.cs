@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -15,7 +16,7 @@ public static class IdeClient
     public static IReadOnlyList<Uri> RedirectUris(Uri issuer) =>
         [new(issuer, "account/token"), new(issuer, "graphql"), new(issuer, "graphql/")];
 
-    public static async Task EnsureAsync(IOpenIddictApplicationManager applications, Uri issuer, CancellationToken cancellationToken = default)
+    public static async Task EnsureAsync(IServiceProvider services, Uri issuer, CancellationToken cancellationToken = default)
     {
         var descriptor = new OpenIddictApplicationDescriptor
         {
@@ -43,10 +44,13 @@ public static class IdeClient
         }
 
         // Several instances starting at once on one database may each register it: the first wins, the rest update.
+        // Each attempt has a scope of its own: the application manager's cache would remember "not found" for the scope.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                await using var scope = services.CreateAsyncScope();
+                var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
                 var application = await applications.FindByClientIdAsync(ClientId, cancellationToken);
                 if (application is null)
                 {

@@ -63,10 +63,7 @@ public static class PartnerGraphHost
             }
         }
 
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            await IdeClient.EnsureAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), PartnerGraphIdentityExtensions.Issuer(app.Configuration, app.Environment));
-        }
+        await IdeClient.EnsureAsync(app.Services, PartnerGraphIdentityExtensions.Issuer(app.Configuration, app.Environment));
 
         if (!app.Environment.IsDevelopment())
         {
