@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -26,19 +27,21 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     public static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(SqliteBusyTimeout.Milliseconds);
 
     private const int SqliteBusy = 5;
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Files = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, FileGate> Files = new(StringComparer.Ordinal);
     private static readonly object Held = new();
-    private readonly SemaphoreSlim gate;
+    private readonly FileGate gate;
     private readonly ConditionalWeakTable<DbConnection, object> holders = [];
 
     public SqliteWriteGate(string connectionString)
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        gate = Files.GetOrAdd(Path.IsPathFullyQualified(file) ? Path.GetFullPath(file) : file, _ => new SemaphoreSlim(1, 1));
+        var inMemory = file.Length == 0 || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal);
+        var key = inMemory ? file : Path.GetFullPath(file);
+        gate = Files.GetOrAdd(key, path => new FileGate(inMemory ? null : WriterFileLock.For(path)));
     }
 
     /// <summary>Whether a transaction of this process holds the file's gate now (for tests).</summary>
-    public bool IsHeld => gate.CurrentCount == 0;
+    public bool IsHeld => gate.Local.CurrentCount == 0;
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -54,21 +57,13 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (!gate.Wait(Patience))
-        {
-            throw Busy();
-        }
-
+        gate.Enter();
         return Begin(connection, eventData);
     }
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        if (!await gate.WaitAsync(Patience, cancellationToken).ConfigureAwait(false))
-        {
-            throw Busy();
-        }
-
+        await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         return Begin(connection, eventData);
     }
 
@@ -119,7 +114,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         }
         catch
         {
-            gate.Release();
+            gate.Exit();
             throw;
         }
     }
@@ -150,10 +145,81 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     {
         if (holders.Remove(connection))
         {
-            gate.Release();
+            gate.Exit();
         }
     }
 
     private static SqliteException Busy() =>
-        new($"database is locked: this instance's other writers held it for {Patience.TotalSeconds:F0} s", SqliteBusy);
+        new($"database is locked: other writers held it for {Patience.TotalSeconds:F0} s", SqliteBusy);
+
+    /// <summary>The writers' turn for one file: this process's queue first, then the other processes' (the lock file).</summary>
+    private sealed class FileGate(WriterFileLock? across)
+    {
+        private WriterFileLock.Acquisition? held;
+
+        public SemaphoreSlim Local { get; } = new(1, 1);
+
+        public void Enter()
+        {
+            var waited = Stopwatch.StartNew();
+            if (!Local.Wait(Patience))
+            {
+                throw Busy();
+            }
+
+            EnterAcrossAsync(waited.Elapsed).GetAwaiter().GetResult();
+        }
+
+        public async Task EnterAsync(CancellationToken cancellationToken)
+        {
+            var waited = Stopwatch.StartNew();
+            if (!await Local.WaitAsync(Patience, cancellationToken).ConfigureAwait(false))
+            {
+                throw Busy();
+            }
+
+            await EnterAcrossAsync(waited.Elapsed).ConfigureAwait(false);
+        }
+
+        public void Exit()
+        {
+            held?.Release();
+            held = null;
+            Local.Release();
+        }
+
+        /// <summary>Called with this process's turn: waits for the other processes' as long as patience lasts, or gives the turn back.</summary>
+        private async Task EnterAcrossAsync(TimeSpan waited)
+        {
+            var acquisition = across?.Acquire();
+            if (acquisition is null)
+            {
+                return; // no lock file (another system, or its folder gone): SQLite's own lock keeps writers apart
+            }
+
+            if (!acquisition.Granted.IsCompletedSuccessfully)
+            {
+                try
+                {
+                    var patience = Patience - waited;
+                    await acquisition.Granted.WaitAsync(patience > TimeSpan.Zero ? patience : TimeSpan.Zero).ConfigureAwait(false);
+                }
+                catch (TimeoutException) when (acquisition.Abandon())
+                {
+                    Local.Release();
+                    throw Busy();
+                }
+                catch (TimeoutException)
+                {
+                    // granted as patience ran out: the turn is this writer's
+                }
+                catch (IOException)
+                {
+                    return; // the lock file failed: SQLite's own lock keeps writers apart
+                }
+            }
+
+            held = acquisition;
+        }
+    }
 }

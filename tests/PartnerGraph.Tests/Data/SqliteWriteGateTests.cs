@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
@@ -36,6 +37,33 @@ public sealed class SqliteWriteGateTests
         Assert.False(gate.IsHeld);
         await using var check = database.Open();
         Assert.Equal(2, await check.AccessLog.CountAsync());
+    }
+
+    [Fact]
+    public async Task A_writer_waits_while_another_process_has_the_writers_turn_and_writes_when_it_lets_go()
+    {
+        await using var database = await TemporarySqliteDatabase.CreateAsync();
+        var file = new SqliteConnectionStringBuilder(database.ConnectionString).DataSource;
+        var marker = file + "-other-has-the-turn";
+
+        // Another process holds the writers' lock file for 1.5 s (util-linux flock keeps it while its command runs).
+        using var other = Process.Start(new ProcessStartInfo("flock", [file + "-writer", "sh", "-c", $"touch '{marker}'; sleep 1.5"]))!;
+        while (!File.Exists(marker))
+        {
+            await Task.Delay(10);
+        }
+
+        var waited = Stopwatch.StartNew();
+        await using (var db = database.Open())
+        {
+            db.AccessLog.Add(Entry());
+            await db.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.True(waited.Elapsed > TimeSpan.FromSeconds(1), $"wrote after {waited.Elapsed.TotalMilliseconds:F0} ms, while the other process had the turn");
+        Assert.False(new SqliteWriteGate(database.ConnectionString).IsHeld);
+        await other.WaitForExitAsync();
+        File.Delete(marker);
     }
 
     [Fact]

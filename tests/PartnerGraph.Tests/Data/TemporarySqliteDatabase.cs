@@ -28,7 +28,7 @@ internal sealed class TemporarySqliteDatabase : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal", path + "-writer" })
         {
             File.Delete(file);
         }
