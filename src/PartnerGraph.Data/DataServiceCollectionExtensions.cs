@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -59,7 +60,8 @@ public static class DataServiceCollectionExtensions
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o
                 .MigrationsAssembly(SqliteMigrationsAssembly)
                 .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                .AddInterceptors(new SqliteBusyTimeout(), new SqliteWriteGate(connectionString)),
+                .AddInterceptors(new SqliteBusyTimeout(), new SqliteWriteGate(connectionString))
+                .ReplaceService<IRelationalTransactionFactory, GateReleasingTransactionFactory>(),
             DatabaseProvider.SqlServer => options.UseSqlServer(connectionString, o =>
             {
                 o.MigrationsAssembly(SqlServerMigrationsAssembly);

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace PartnerGraph.Data;
 
@@ -17,31 +18,43 @@ namespace PartnerGraph.Data;
 /// With the gate a writer starts the moment the one before it ends; only another process (a second instance on the
 /// same file) is still waited for in SQLite's busy handler.
 /// The gate is taken when EF Core begins a transaction (SaveChanges or BeginTransaction) and given back when that
-/// transaction commits, rolls back or fails, or its connection closes (a transaction disposed unfinished). SaveChanges
+/// transaction commits or rolls back, or at the latest when it is disposed (<see cref="GateReleasingTransactionFactory"/>:
+/// EF Core raises no interceptor event for a transaction disposed unfinished, as a pooled context does). SaveChanges
 /// of a single statement would run without a transaction (EF Core's default), so past the gate: here it always has one.
 /// Statements outside EF Core's transactions (ExecuteUpdate, raw SQL) are left to SQLite's busy handler.
 /// </summary>
 public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionInterceptor, ISaveChangesInterceptor
 {
-    /// <summary>How long a writer waits for the others of its process before it is answered busy, as SQLite's busy timeout.</summary>
+    /// <summary>How long a writer waits for the others (of its process, then of the others) before it is answered busy, as SQLite's busy timeout.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(SqliteBusyTimeout.Milliseconds);
 
     private const int SqliteBusy = 5;
     private static readonly ConcurrentDictionary<string, FileGate> Files = new(StringComparer.Ordinal);
-    private static readonly object Held = new();
+
+    /// <summary>Which gate each connection in a write transaction holds.</summary>
+    private static readonly ConditionalWeakTable<DbConnection, FileGate> Holders = [];
     private readonly FileGate gate;
-    private readonly ConditionalWeakTable<DbConnection, object> holders = [];
 
     public SqliteWriteGate(string connectionString)
     {
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-        var inMemory = file.Length == 0 || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal);
-        var key = inMemory ? file : Path.GetFullPath(file);
-        gate = Files.GetOrAdd(key, path => new FileGate(inMemory ? null : WriterFileLock.For(path)));
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var file = builder.DataSource;
+        var inMemory = builder.Mode == SqliteOpenMode.Memory || file.Length == 0 || file == ":memory:" || file.StartsWith("file:", StringComparison.Ordinal);
+        var key = inMemory ? $"memory:{file}" : Path.GetFullPath(file);
+        gate = Files.GetOrAdd(key, _ => new FileGate(inMemory ? null : WriterFileLock.For(key)));
     }
 
     /// <summary>Whether a transaction of this process holds the file's gate now (for tests).</summary>
     public bool IsHeld => gate.Local.CurrentCount == 0;
+
+    /// <summary>Gives back the gate a connection's write transaction holds, if it still does (idempotent).</summary>
+    public static void Release(DbConnection connection)
+    {
+        if (Holders.TryGetValue(connection, out var held) && Holders.Remove(connection))
+        {
+            held.Exit();
+        }
+    }
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -57,12 +70,14 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
+        Release(connection); // EF Core begins only on a connection with no transaction: an earlier turn ended unnoticed
         gate.Enter();
         return Begin(connection, eventData);
     }
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
+        Release(connection);
         await gate.EnterAsync(cancellationToken).ConfigureAwait(false);
         return Begin(connection, eventData);
     }
@@ -75,32 +90,36 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => Released(eventData.Context);
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(eventData.Context);
-
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default) => Released(eventData.Context);
-
-    public InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    // A failed savepoint leaves its transaction going on: only a failed commit or rollback ends the turn.
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
     {
-        Release(connection);
-        return result;
+        if (eventData.Action is "Commit" or "Rollback")
+        {
+            Release(eventData.Context);
+        }
     }
 
-    public ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        Release(connection);
-        return ValueTask.FromResult(result);
+        TransactionFailed(transaction, eventData);
+        return Task.CompletedTask;
     }
 
-    public InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    // After the close, which rolls back what was left open, so that the next writer finds the lock free.
+    public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+
+    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
     {
         Release(connection);
-        return result;
+        return Task.CompletedTask;
     }
 
-    public ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    public void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+
+    public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
     {
         Release(connection);
-        return ValueTask.FromResult(result);
+        return Task.CompletedTask;
     }
 
     /// <summary>Begins the transaction here, so that a BEGIN that fails (the file gone, another process past the busy timeout) gives the gate back.</summary>
@@ -109,7 +128,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         try
         {
             var transaction = connection.BeginTransaction(eventData.IsolationLevel);
-            holders.AddOrUpdate(connection, Held);
+            Holders.AddOrUpdate(connection, gate);
             return InterceptionResult<DbTransaction>.SuppressWithResult(transaction);
         }
         catch
@@ -127,7 +146,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         }
     }
 
-    private void Release(DbContext? context)
+    private static void Release(DbContext? context)
     {
         if (context?.Database.GetDbConnection() is { } connection)
         {
@@ -135,18 +154,10 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         }
     }
 
-    private Task Released(DbContext? context)
+    private static Task Released(DbContext? context)
     {
         Release(context);
         return Task.CompletedTask;
-    }
-
-    private void Release(DbConnection connection)
-    {
-        if (holders.Remove(connection))
-        {
-            gate.Exit();
-        }
     }
 
     private static SqliteException Busy() =>
@@ -167,7 +178,15 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
                 throw Busy();
             }
 
-            EnterAcrossAsync(waited.Elapsed).GetAwaiter().GetResult();
+            try
+            {
+                EnterAcrossAsync(waited.Elapsed, CancellationToken.None).GetAwaiter().GetResult();
+            }
+            catch
+            {
+                Local.Release();
+                throw;
+            }
         }
 
         public async Task EnterAsync(CancellationToken cancellationToken)
@@ -178,7 +197,15 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
                 throw Busy();
             }
 
-            await EnterAcrossAsync(waited.Elapsed).ConfigureAwait(false);
+            try
+            {
+                await EnterAcrossAsync(waited.Elapsed, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Local.Release();
+                throw;
+            }
         }
 
         public void Exit()
@@ -188,8 +215,8 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
             Local.Release();
         }
 
-        /// <summary>Called with this process's turn: waits for the other processes' as long as patience lasts, or gives the turn back.</summary>
-        private async Task EnterAcrossAsync(TimeSpan waited)
+        /// <summary>Called with this process's turn: waits for the other processes' as long as patience lasts (busy after it).</summary>
+        private async Task EnterAcrossAsync(TimeSpan waited, CancellationToken cancellationToken)
         {
             var acquisition = across?.Acquire();
             if (acquisition is null)
@@ -202,16 +229,15 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
                 try
                 {
                     var patience = Patience - waited;
-                    await acquisition.Granted.WaitAsync(patience > TimeSpan.Zero ? patience : TimeSpan.Zero).ConfigureAwait(false);
+                    await acquisition.Granted.WaitAsync(patience > TimeSpan.Zero ? patience : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
                 }
-                catch (TimeoutException) when (acquisition.Abandon())
+                catch (Exception e) when (e is TimeoutException or OperationCanceledException && acquisition.Abandon())
                 {
-                    Local.Release();
-                    throw Busy();
+                    throw e is TimeoutException ? Busy() : e;
                 }
-                catch (TimeoutException)
+                catch (Exception e) when (e is TimeoutException or OperationCanceledException)
                 {
-                    // granted as patience ran out: the turn is this writer's
+                    // granted as the wait ended: the turn is this writer's
                 }
                 catch (IOException)
                 {
@@ -220,6 +246,32 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
             }
 
             held = acquisition;
+        }
+    }
+}
+
+/// <summary>
+/// EF Core's transactions on SQLite, which give the write gate back when they are disposed, however they ended:
+/// a pooled context disposes a transaction its user left open without any event an interceptor would see.
+/// </summary>
+public sealed class GateReleasingTransactionFactory(RelationalTransactionFactoryDependencies dependencies) : RelationalTransactionFactory(dependencies)
+{
+    public override RelationalTransaction Create(IRelationalConnection connection, DbTransaction transaction, Guid transactionId, IDiagnosticsLogger<DbLoggerCategory.Database.Transaction> logger, bool transactionOwned) =>
+        new GateReleasingTransaction(connection, transaction, transactionId, logger, transactionOwned, Dependencies.SqlGenerationHelper);
+
+    private sealed class GateReleasingTransaction(IRelationalConnection connection, DbTransaction transaction, Guid transactionId, IDiagnosticsLogger<DbLoggerCategory.Database.Transaction> logger, bool transactionOwned, ISqlGenerationHelper sqlGenerationHelper)
+        : RelationalTransaction(connection, transaction, transactionId, logger, transactionOwned, sqlGenerationHelper)
+    {
+        public override void Dispose()
+        {
+            base.Dispose();
+            SqliteWriteGate.Release(Connection.DbConnection);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync().ConfigureAwait(false);
+            SqliteWriteGate.Release(Connection.DbConnection);
         }
     }
 }

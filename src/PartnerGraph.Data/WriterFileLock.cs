@@ -27,33 +27,50 @@ internal sealed partial class WriterFileLock(string databasePath)
 
     public static WriterFileLock? For(string databasePath) => OperatingSystem.IsLinux() ? new WriterFileLock(databasePath) : null;
 
-    /// <summary>A turn, granted now or later; null when the lock file cannot be opened (its folder gone).</summary>
+    /// <summary>A turn, granted now or later; null when the lock file cannot be had (its folder gone, no libc).</summary>
     public Acquisition? Acquire()
     {
-        var fd = Open(path, ReadWrite | Create | CloseOnExec, OwnerAndGroupReadWrite);
+        int fd;
+        try
+        {
+            fd = Open(path, ReadWrite | Create | CloseOnExec, OwnerAndGroupReadWrite);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
         if (fd < 0)
         {
             return null;
         }
 
         var acquisition = new Acquisition(fd);
-        if (Flock(fd, LockExclusive | LockNonBlocking) == 0)
+        try
         {
-            acquisition.Grant();
+            if (Flock(fd, LockExclusive | LockNonBlocking) == 0)
+            {
+                acquisition.Grant();
+                return acquisition;
+            }
+
+            lock (gate)
+            {
+                if (waiter is null)
+                {
+                    waiter = new Thread(WaitForTurns) { IsBackground = true, Name = "SQLite writer lock" };
+                    waiter.Start();
+                }
+            }
+
+            waiting.Add(acquisition);
             return acquisition;
         }
-
-        lock (gate)
+        catch
         {
-            if (waiter is null)
-            {
-                waiter = new Thread(WaitForTurns) { IsBackground = true, Name = "SQLite writer lock" };
-                waiter.Start();
-            }
+            acquisition.Release();
+            throw;
         }
-
-        waiting.Add(acquisition);
-        return acquisition;
     }
 
     private void WaitForTurns()

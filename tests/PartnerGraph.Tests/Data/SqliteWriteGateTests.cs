@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Audit;
 
@@ -122,6 +123,7 @@ public sealed class SqliteWriteGateTests
                         Assert.True(gate.IsHeld);
                     }
 
+                    Assert.False(gate.IsHeld); // given back by the transaction's disposal, with the connection still open
                     await db.Database.CloseConnectionAsync();
                     break;
                 case "SaveChanges failed":
@@ -150,6 +152,30 @@ public sealed class SqliteWriteGateTests
         await using var next = database.Open();
         next.AccessLog.Add(Entry());
         await next.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_pooled_context_returned_with_its_transaction_left_open_gives_the_gate_back()
+    {
+        await using var database = await TemporarySqliteDatabase.CreateAsync();
+        await using var services = new ServiceCollection()
+            .AddPooledDbContextFactory<PartnerGraphDbContext>(options => DataServiceCollectionExtensions.Configure(options, DatabaseProvider.Sqlite, database.ConnectionString))
+            .BuildServiceProvider();
+        var factory = services.GetRequiredService<IDbContextFactory<PartnerGraphDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            // Its user opens the connection and a transaction and ends neither: the pool resets the context.
+            await db.Database.OpenConnectionAsync();
+            await db.Database.BeginTransactionAsync();
+            db.AccessLog.Add(Entry());
+            await db.SaveChangesAsync();
+        }
+
+        Assert.False(new SqliteWriteGate(database.ConnectionString).IsHeld);
+        await using var next = await factory.CreateDbContextAsync();
+        next.AccessLog.Add(Entry());
+        await next.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, await next.AccessLog.CountAsync());
     }
 
     [Fact]
