@@ -9,8 +9,10 @@ namespace PartnerGraph.Data;
 /// instead of answering busy at once, which Microsoft.Data.Sqlite meets by sleeping 150 ms before it tries again.
 /// Two instances writing one file (changes, access log entries) then wait for each other milliseconds, not a
 /// multiple of 150 ms: measured with 100 changes a second over two instances, a change's answer went from p50 157 ms
-/// (and the writers falling behind the rate) to 55 ms. The setting lives on the native connection, which the pool
-/// keeps; it is set again on every open, for connections the pool made before.
+/// (and the writers falling behind the rate) to 55 ms. EF Core's write transactions now take their turn before they
+/// reach SQLite (<see cref="SqliteWriteGate"/>), so this wait is left to statements outside them and to other programs
+/// on the file. The setting lives on the native connection, which the pool keeps; it is set again on every open, for
+/// connections the pool made before.
 /// </summary>
 public sealed class SqliteBusyTimeout : DbConnectionInterceptor
 {

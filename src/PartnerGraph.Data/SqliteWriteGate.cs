@@ -10,20 +10,19 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace PartnerGraph.Data;
 
 /// <summary>
-/// One write transaction at a time per SQLite file in this process, queued in order and awaited without a thread.
-/// SQLite lets one writer in at a time anyway; without the gate every other connection of the process that begins a
-/// transaction meanwhile waits inside SQLite's busy handler, which sleeps a thread-pool thread in steps of 1 to 100 ms
-/// and so hands the lock on late, and blocks the threads the rest of the server needs (measured with ten concurrent
-/// referral changes on one instance: about half of the process's thread time was spent asleep in BEGIN and COMMIT).
-/// With the gate a writer starts the moment the one before it ends; only another process (a second instance on the
-/// same file) is still waited for in SQLite's busy handler.
-/// The gate is taken when EF Core begins a transaction (SaveChanges or BeginTransaction) and given back when that
+/// One write transaction at a time per SQLite file: writers take turns before they ask SQLite for its lock. SQLite lets
+/// one writer in at a time anyway, but the others wait in its busy handler, which sleeps a thread-pool thread in steps
+/// of 1 to 100 ms and so hands the lock on late and blocks the threads the rest of the server needs (measured with ten
+/// concurrent referral changes on one instance: about half of the process's thread time asleep in BEGIN and COMMIT).
+/// Within the process the turn is an async queue (no thread waits); across processes on the same file it is the
+/// exclusive lock of <see cref="WriterFileLock"/>, which the kernel hands on the moment it is let go.
+/// The turn is taken when EF Core begins a transaction (SaveChanges or BeginTransaction) and given back when that
 /// transaction commits or rolls back, or at the latest when it is disposed (<see cref="GateReleasingTransactionFactory"/>:
 /// EF Core raises no interceptor event for a transaction disposed unfinished, as a pooled context does). SaveChanges
 /// of a single statement would run without a transaction (EF Core's default), so past the gate: here it always has one.
 /// Statements outside EF Core's transactions (ExecuteUpdate, raw SQL) are left to SQLite's busy handler.
 /// </summary>
-public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionInterceptor, ISaveChangesInterceptor
+public sealed class SqliteWriteGate : IDbTransactionInterceptor, ISaveChangesInterceptor
 {
     /// <summary>How long a writer waits for the others (of its process, then of the others) before it is answered busy, as SQLite's busy timeout.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromMilliseconds(SqliteBusyTimeout.Milliseconds);
@@ -89,38 +88,6 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) => Released(eventData.Context);
-
-    // A failed savepoint leaves its transaction going on: only a failed commit or rollback ends the turn.
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
-    {
-        if (eventData.Action is "Commit" or "Rollback")
-        {
-            Release(eventData.Context);
-        }
-    }
-
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        TransactionFailed(transaction, eventData);
-        return Task.CompletedTask;
-    }
-
-    // After the close, which rolls back what was left open, so that the next writer finds the lock free.
-    public void ConnectionClosed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
-
-    public Task ConnectionClosedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Release(connection);
-        return Task.CompletedTask;
-    }
-
-    public void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
-
-    public Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        Release(connection);
-        return Task.CompletedTask;
-    }
 
     /// <summary>Begins the transaction here, so that a BEGIN that fails (the file gone, another process past the busy timeout) gives the gate back.</summary>
     private InterceptionResult<DbTransaction> Begin(DbConnection connection, TransactionStartingEventData eventData)

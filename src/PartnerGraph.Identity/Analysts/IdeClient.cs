@@ -44,7 +44,8 @@ public static class IdeClient
         }
 
         // Several instances starting at once on one database may each register it: the first wins, the rest update.
-        // Each attempt has a scope of its own: the application manager's cache would remember "not found" for the scope.
+        // Each attempt has a scope of its own, so nothing a failed attempt read (the manager's cache, its context's tracked
+        // entities) carries over to the next.
         for (var attempt = 1; ; attempt++)
         {
             try
