@@ -56,13 +56,13 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
                 ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
             var receiver = await db.Organisations.FirstOrDefaultAsync(o => o.Id == input.ToOrganisation, c.CancellationToken)
                 ?? throw new UserError(ErrorCodes.UnknownOrganisation, $"There is no organisation '{GlobalId.Truncate(input.ToOrganisation)}'. The organisations query lists their slugs.");
-            var at = request.Clock.GetUtcNow().UtcDateTime;
             Referral referral;
             try
             {
                 // One transaction from numbering to the outbox event (which needs the referral's id). On SQLite it takes
                 // the write lock first, so two instances never pick the same number; elsewhere the unique index decides.
                 await using var transaction = await db.Database.BeginTransactionAsync(c.CancellationToken);
+                var at = request.Clock.GetUtcNow().UtcDateTime;
                 var reference = await NextReferenceAsync(db, at, c.CancellationToken);
                 referral = UserError.Enforcing(() => input.ToRequest().Open(sender, receiver, reference, at));
                 db.Referrals.Add(referral);
@@ -95,17 +95,24 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
             throw Stale(referral);
         }
 
-        var change = UserError.Enforcing(() => ReferralWorkflow.Apply(referral, to, request.Caller.OrganisationId, input.Reason, request.Clock.GetUtcNow().UtcDateTime));
-        db.OutboxEvents.Add(OutboxEvent.Of(referral, change));
-        try
+        ReferralStatusChange change;
+        await using (var transaction = await db.Database.BeginTransactionAsync(c.CancellationToken))
         {
-            await db.SaveChangesAsync(c.CancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Someone else's change committed between our read and our write: theirs stands, ours is not written.
-            await using var fresh = await c.OpenDatabaseAsync();
-            throw Stale(await fresh.Referrals.FirstAsync(r => r.Id == id, c.CancellationToken));
+            // Stamped inside the transaction, which on SQLite waits for the write turn: changedAt is when the change was
+            // recorded, so the history's times follow its sequence even when writers queue.
+            change = UserError.Enforcing(() => ReferralWorkflow.Apply(referral, to, request.Caller.OrganisationId, input.Reason, request.Clock.GetUtcNow().UtcDateTime));
+            db.OutboxEvents.Add(OutboxEvent.Of(referral, change));
+            try
+            {
+                await db.SaveChangesAsync(c.CancellationToken);
+                await transaction.CommitAsync(c.CancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Someone else's change committed between our read and our write: theirs stands, ours is not written.
+                await using var fresh = await c.OpenDatabaseAsync();
+                throw Stale(await fresh.Referrals.FirstAsync(r => r.Id == id, c.CancellationToken));
+            }
         }
 
         outbox.Notify();

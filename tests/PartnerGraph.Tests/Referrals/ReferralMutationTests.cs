@@ -173,6 +173,35 @@ public sealed class ReferralMutationTests(AppFixture fixture) : IClassFixture<Ap
         Assert.Equal(before, await db.Referrals.CountAsync());
     }
 
+    [Fact]
+    public async Task A_change_that_waits_for_another_writer_is_stamped_when_it_is_recorded()
+    {
+        var id = await CreateAsync();
+        DateTime released;
+        Task<GraphQLResponse> creating, withdrawing;
+        await using (var db = await fixture.App.OpenDatabaseAsync())
+        {
+            // Another writer holds the database's write turn while both mutations arrive.
+            await using var other = await db.Database.BeginTransactionAsync();
+            creating = fixture.Client.PostAsync(Create, Domestic());
+            withdrawing = fixture.Client.PostAsync(
+                "mutation($input: ReferralTransitionInput!) { withdrawReferral(input: $input) { change { changedAt } } }",
+                new { input = new { referralId = id, expectedVersion = 1, reason = "Placed with family" } });
+            await Task.Delay(500);
+            Assert.False(creating.IsCompleted || withdrawing.IsCompleted);
+            released = DateTime.UtcNow;
+            await other.CommitAsync();
+        }
+
+        var created = (await creating).AssertNoErrors().Data!["createReferral"]!["referral"]!["id"]!.GetValue<string>();
+        var withdrawn = (await withdrawing).AssertNoErrors().Data!["withdrawReferral"]!["change"]!["changedAt"]!.GetValue<DateTime>();
+        Assert.True(withdrawn.ToUniversalTime() >= released, $"changedAt {withdrawn:O} is before the write turn came at {released:O}");
+        await using var check = await fixture.App.OpenDatabaseAsync();
+        var history = await check.ReferralStatusChanges.Where(h => h.ReferralId == Key(created) || h.ReferralId == Key(id)).OrderBy(h => h.Sequence).ToListAsync();
+        Assert.All(history.Skip(1), h => Assert.True(h.ChangedAt >= released, $"sequence {h.Sequence} changedAt {h.ChangedAt:O} is before {released:O}"));
+        Assert.Equal(history.Select(h => h.ChangedAt).Order(), history.Select(h => h.ChangedAt));
+    }
+
     private async Task<string> CreateAsync() =>
         (await fixture.Client.PostAsync(Create, Domestic())).AssertNoErrors().Data!["createReferral"]!["referral"]!["id"]!.GetValue<string>();
 
