@@ -39,6 +39,8 @@ internal static class BenchProcesses
             info.Environment[key] = value;
         }
 
+        // The load generator may run its socket completions inline (bench/run.sh); the server runs as it would in production.
+        info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
         var process = Process.Start(info)!;
         process.StandardInput.Close();
         if (quiet)
@@ -156,5 +158,25 @@ internal sealed class PeakWorkingSet : IAsyncDisposable
         await stop.CancelAsync();
         await sampling;
         stop.Dispose();
+    }
+}
+
+/// <summary>
+/// The processor time (user and system) each process has used since this was made, and how long this process (the load
+/// generator) was paused for garbage collection meanwhile: a paused generator stamps arrivals late.
+/// </summary>
+internal sealed class CpuTime(Process[] processes)
+{
+    private readonly TimeSpan[] start = [.. processes.Select(Total)];
+    private readonly TimeSpan paused = GC.GetTotalPauseDuration();
+
+    public double[] Used() => [.. processes.Select((p, i) => (Total(p) - start[i]).TotalSeconds)];
+
+    public double GeneratorPausedMs => (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
+
+    private static TimeSpan Total(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
     }
 }

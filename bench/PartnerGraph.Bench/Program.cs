@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
 
-// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions]
+// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor]
+// (subscriptions ends with the floor under it, a bare WebSocket broadcast; floor measures that alone).
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
 // caseStatistics requests per scenario after BENCH_WARMUP_SECONDS [10] of them, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
-// BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60]. BENCH_DATABASE=/path keeps the seeded database.
+// BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them. BENCH_DATABASE=/path keeps the seeded database.
 // PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
 var verb = args.Length > 0 ? args[0] : "all";
 if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
@@ -13,7 +14,13 @@ if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
     return 0;
 }
 
-string[] verbs = ["all", "statistics", "referrals", "subscriptions"];
+if (args is ["broadcast-server", var port])
+{
+    await BroadcastFloor.ServeAsync(int.Parse(port, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+string[] verbs = ["all", "statistics", "referrals", "subscriptions", "floor"];
 if (!verbs.Contains(verb))
 {
     Console.Error.WriteLine($"usage: PartnerGraph.Bench [{string.Join('|', verbs)}]");
@@ -39,11 +46,18 @@ if (verb is "all" or "statistics" or "referrals")
     }
 }
 
-if (verb is "all" or "subscriptions")
+if (verb is "all" or "subscriptions" or "floor")
 {
     var rate = Setting("BENCH_RATE", 100);
     var seconds = Setting("BENCH_SUBSCRIPTION_SECONDS", 60);
-    Add($"Subscription fan-out: {rate} changes a second for {seconds} s over two instances and redis-server", await SubscriptionBench.RunAsync(server, Setting("BENCH_SUBSCRIBERS", 1000), rate, seconds));
+    var subscribers = Setting("BENCH_SUBSCRIBERS", 1000);
+    var warmUp = TimeSpan.FromSeconds(Setting("BENCH_SUBSCRIPTION_WARMUP_SECONDS", 30));
+    if (verb != "floor")
+    {
+        Add($"Subscription fan-out: {rate} changes a second for {seconds} s over two instances and redis-server", await SubscriptionBench.RunAsync(server, subscribers, rate, seconds, warmUp));
+    }
+
+    Add($"The floor: a bare WebSocket broadcast of {rate} events a second to the same receivers", await BroadcastFloor.RunAsync(subscribers, rate, seconds, warmUp));
 }
 
 var results = Path.Combine(root, "bench", $"results-{verb}.md");
