@@ -39,8 +39,9 @@ internal static class BenchProcesses
             info.Environment[key] = value;
         }
 
-        // The load generator may run its socket completions inline (bench/run.sh); the server runs as it would in production.
+        // The load generator's own tuning (bench/run.sh) stays with it: the servers run as they would in production.
         info.Environment.Remove("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS");
+        info.Environment.Remove("DOTNET_GCgen0size");
         var process = Process.Start(info)!;
         process.StandardInput.Close();
         if (quiet)
