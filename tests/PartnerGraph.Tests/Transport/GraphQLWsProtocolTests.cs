@@ -219,6 +219,27 @@ public sealed class GraphQLWsProtocolTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_id_that_json_must_escape_comes_back_as_sent_in_events_and_complete()
+    {
+        const string id = "quote\" backslash\\ tab\t ข";
+        await using var ws = await WsTestClient.ConnectAsync(app);
+        await ws.InitAsync(token);
+        var client = await app.GraphQLAsync();
+
+        await ws.SendAsync(Subscribe(id, Subscription));
+        await Task.Delay(300);
+        await ReferralsFlow.CreateAsync(client);
+        var next = await ws.NextMessageAsync();
+        await ws.SendAsync(Subscribe(id + "q", "{ viewer { scopes } }"));
+        var answer = await ws.NextMessageAsync();
+        var complete = await ws.NextMessageAsync();
+
+        Assert.Equal(("next", id, "SUBMITTED"), (next["type"]!.GetValue<string>(), next["id"]!.GetValue<string>(), next["payload"]!["data"]!["referralStatusChanged"]!["status"]!.GetValue<string>()));
+        Assert.Equal(("next", id + "q"), (answer["type"]!.GetValue<string>(), answer["id"]!.GetValue<string>()));
+        Assert.Equal(("complete", id + "q"), (complete["type"]!.GetValue<string>(), complete["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task When_the_token_expires_the_socket_closes_4403()
     {
         var shortLived = (await TokenCrafting.ForAsync(app)).Create(expires: DateTime.UtcNow.AddSeconds(3));

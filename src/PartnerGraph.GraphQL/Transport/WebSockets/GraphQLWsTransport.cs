@@ -287,11 +287,12 @@ public sealed class GraphQLWsTransport(
                 }
 
                 using var stream = outcome.Stream;
+                var nextHead = Head(MessageType.Next, id, withPayload: true);
                 try
                 {
                     await foreach (var next in stream.Results.ReadAllAsync(cancel.Token))
                     {
-                        await SendAsync(MessageType.Next, id, next);
+                        await SendAsync(nextHead, next);
                     }
                 }
                 catch (SubscriberTooSlowException)
@@ -373,10 +374,42 @@ public sealed class GraphQLWsTransport(
             }
         }
 
-        private async Task SendAsync(string type, string? id, ReadOnlyMemory<byte>? payload)
+        private Task SendAsync(string type, string? id, ReadOnlyMemory<byte>? payload) => SendAsync(Head(type, id, payload is not null), payload);
+
+        /// <summary>
+        /// Sends a message whose JSON is HEAD, then the payload if any, then the closing brace. A subscription makes the head
+        /// of its "next" messages once, so that each event costs this connection a copy into a pooled buffer and no more.
+        /// </summary>
+        private async Task SendAsync(byte[] head, ReadOnlyMemory<byte>? payload)
         {
-            var message = new ArrayBufferWriter<byte>(payload?.Length + 64 ?? 64);
-            using (var json = new Utf8JsonWriter(message))
+            var length = head.Length + (payload?.Length ?? 0) + 1;
+            var message = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                head.CopyTo(message, 0);
+                payload?.Span.CopyTo(message.AsSpan(head.Length));
+                message[length - 1] = (byte)'}';
+                await sending.WaitAsync(lifetime.Token);
+                try
+                {
+                    await socket.SendAsync(message.AsMemory(0, length), WebSocketMessageType.Text, true, lifetime.Token);
+                }
+                finally
+                {
+                    sending.Release();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(message);
+            }
+        }
+
+        /// <summary>A message's JSON up to its payload, <c>{"id":"…","type":"…","payload":</c>, or up to its closing brace when it has none.</summary>
+        private static byte[] Head(string type, string? id, bool withPayload)
+        {
+            var head = new ArrayBufferWriter<byte>(64);
+            using (var json = new Utf8JsonWriter(head))
             {
                 json.WriteStartObject();
                 if (id is not null)
@@ -385,24 +418,13 @@ public sealed class GraphQLWsTransport(
                 }
 
                 json.WriteString("type", type);
-                if (payload is { } bytes)
+                if (withPayload)
                 {
                     json.WritePropertyName("payload");
-                    json.WriteRawValue(bytes.Span, skipInputValidation: true);
                 }
-
-                json.WriteEndObject();
             }
 
-            await sending.WaitAsync(lifetime.Token);
-            try
-            {
-                await socket.SendAsync(message.WrittenMemory, WebSocketMessageType.Text, true, lifetime.Token);
-            }
-            finally
-            {
-                sending.Release();
-            }
+            return head.WrittenSpan.ToArray();
         }
 
         public async Task CloseAsync(int code, string reason)
