@@ -82,7 +82,7 @@ public sealed class ReferralStatusChangeType : ObjectGraphType<ReferralStatusCha
             .Resolve(c => c.Request().Referrals().Load(c.Source.ReferralId));
         Field<EnumerationGraphType<ReferralStatus>, ReferralStatus?>("previousStatus").Resolve(c => c.Source.PreviousStatus);
         Field<NonNullGraphType<EnumerationGraphType<ReferralStatus>>, ReferralStatus>("status").Resolve(c => c.Source.Status);
-        Field(h => h.ChangedAt);
+        Field(h => h.ChangedAt).Description("When the change was recorded (UTC).");
         Field<NonNullGraphType<OrganisationType>, object?>("changedBy")
             .Resolve(c => c.Request().Organisations().LoadOrValue(c.Source.ChangedByOrganisationId));
         Field(h => h.Reason, nullable: true).Description("Why, where the move asks for one.");
