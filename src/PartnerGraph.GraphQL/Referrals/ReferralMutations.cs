@@ -96,6 +96,7 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
         }
 
         ReferralStatusChange change;
+        var written = false;
         await using (var transaction = await db.Database.BeginTransactionAsync(c.CancellationToken))
         {
             // Stamped inside the transaction, which on SQLite waits for the write turn: changedAt is when the change was
@@ -106,13 +107,19 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
             {
                 await db.SaveChangesAsync(c.CancellationToken);
                 await transaction.CommitAsync(c.CancellationToken);
+                written = true;
             }
             catch (DbUpdateConcurrencyException)
             {
                 // Someone else's change committed between our read and our write: theirs stands, ours is not written.
-                await using var fresh = await c.OpenDatabaseAsync();
-                throw Stale(await fresh.Referrals.FirstAsync(r => r.Id == id, c.CancellationToken));
             }
+        }
+
+        if (!written)
+        {
+            // Read once the transaction (and on SQLite the write turn) is given back.
+            await using var fresh = await c.OpenDatabaseAsync();
+            throw Stale(await fresh.Referrals.FirstAsync(r => r.Id == id, c.CancellationToken));
         }
 
         outbox.Notify();

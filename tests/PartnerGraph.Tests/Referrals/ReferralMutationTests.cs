@@ -174,6 +174,32 @@ public sealed class ReferralMutationTests(AppFixture fixture) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task Two_changes_that_read_the_same_version_before_either_writes_one_wins_and_the_other_is_told()
+    {
+        var receiver = await fixture.App.GraphQLAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret);
+        var id = await CreateAsync();
+        GraphQLResponse[] results;
+        await using (var db = await fixture.App.OpenDatabaseAsync())
+        {
+            // Both read version 1 while another writer holds the turn; the first to write wins, the second finds the
+            // version moved when it writes (not when it reads).
+            await using var other = await db.Database.BeginTransactionAsync();
+            var racing = Task.WhenAll(
+                receiver.PostAsync(Move("acknowledgeReferral"), new { input = new { referralId = id, expectedVersion = 1 } }),
+                fixture.Client.PostAsync(Move("withdrawReferral"), new { input = new { referralId = id, expectedVersion = 1 } }));
+            await Task.Delay(500);
+            Assert.False(racing.IsCompleted);
+            await other.CommitAsync();
+            results = await racing;
+        }
+
+        Assert.Single(results, r => r.Errors is null);
+        var stale = Assert.Single(results, r => r.FirstErrorCode == "CONCURRENT_UPDATE");
+        Assert.Contains("at version 2", stale.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AssertUnchangedAsync(id, results[0].Errors is null ? ReferralStatus.Acknowledged : ReferralStatus.Withdrawn, 2);
+    }
+
+    [Fact]
     public async Task A_change_that_waits_for_another_writer_is_stamped_when_it_is_recorded()
     {
         var id = await CreateAsync();
