@@ -107,7 +107,7 @@ internal static class BroadcastFloor
             var receivers = new List<SubscriptionReceiver>();
             for (var i = 0; i < subscribers; i++)
             {
-                receivers.Add(await SubscriptionReceiver.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[i % 2]}/graphql"), "none", "subscription { referralStatusChanged { sequence status changedAt } }", (rate * (seconds + (int)warmUp.TotalSeconds) * 5) / 4));
+                receivers.Add(await SubscriptionReceiver.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[i % 2]}/graphql"), "none", "subscription { referralStatusChanged { sequence status changedAt } }", SubscriptionReceiver.Expected(rate, seconds, warmUp)));
             }
 
             await Task.Delay(2000);

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -51,7 +48,7 @@ internal static class SubscriptionBench
             var sockets = new List<SubscriptionReceiver>();
             for (var i = 0; i < subscribers; i++)
             {
-                sockets.Add(await SubscriptionReceiver.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[i % 2]}/graphql"), receiverToken, Document, (rate * (seconds + (int)warmUp.TotalSeconds) * 5) / 4));
+                sockets.Add(await SubscriptionReceiver.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[i % 2]}/graphql"), receiverToken, Document, SubscriptionReceiver.Expected(rate, seconds, warmUp)));
             }
 
             await Task.Delay(2000);

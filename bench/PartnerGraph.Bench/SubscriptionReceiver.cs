@@ -16,6 +16,9 @@ internal sealed class SubscriptionReceiver(int expected) : IAsyncDisposable
 
     public readonly record struct Delivery(long Sequence, DateTime Arrived, DateTime ChangedAt);
 
+    /// <summary>How many events a receiver should make room for: RATE a second for the warm-up and the run, and a quarter more.</summary>
+    public static int Expected(int rate, int seconds, TimeSpan warmUp) => rate * (seconds + (int)warmUp.TotalSeconds) * 5 / 4;
+
     /// <summary>The events received so far, in arrival order.</summary>
     public ArraySegment<Delivery> Received => new(deliveries, 0, Volatile.Read(ref count));
 
