@@ -33,6 +33,9 @@ public sealed class ReferralEventOptions
 /// </summary>
 public sealed partial class ReferralEventFeed : BackgroundService
 {
+    /// <summary>The tag (an SQL comment) on the feed's reads of the outbox, which run on its own clock rather than for a request.</summary>
+    public const string QueryTag = "outbox feed";
+
     private readonly IDbContextFactory<PartnerGraphDbContext> databases;
     private readonly OutboxSignal signal;
     private readonly ReferralEventOptions options;
@@ -79,7 +82,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
             try
             {
                 await using var db = await databases.CreateDbContextAsync(stoppingToken).ConfigureAwait(false);
-                head = await db.OutboxEvents.MaxAsync(e => (long?)e.Sequence, stoppingToken).ConfigureAwait(false) ?? 0;
+                head = await db.OutboxEvents.TagWith(QueryTag).MaxAsync(e => (long?)e.Sequence, stoppingToken).ConfigureAwait(false) ?? 0;
                 ready.TrySetResult();
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -166,7 +169,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
     }
 
     private static IQueryable<OutboxEvent> Events(PartnerGraphDbContext db, long after) =>
-        db.OutboxEvents.Include(e => e.Change).Where(e => e.Sequence > after).OrderBy(e => e.Sequence);
+        db.OutboxEvents.TagWith(QueryTag).Include(e => e.Change).Where(e => e.Sequence > after).OrderBy(e => e.Sequence);
 
     private long Register(Listener listener)
     {
