@@ -171,7 +171,8 @@ internal sealed class CpuTime(Process[] processes)
     private readonly TimeSpan[] start = [.. processes.Select(Total)];
     private readonly TimeSpan paused = GC.GetTotalPauseDuration();
 
-    public double[] Used() => [.. processes.Select((p, i) => (Total(p) - start[i]).TotalSeconds)];
+    /// <summary>The seconds each process has used, as a table cell: "70.8, 69.8, 63.5".</summary>
+    public string Used() => string.Join(", ", processes.Select((p, i) => (Total(p) - start[i]).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)));
 
     public double GeneratorPausedMs => (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
 

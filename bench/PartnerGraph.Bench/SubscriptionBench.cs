@@ -102,7 +102,7 @@ internal static class SubscriptionBench
             table.AppendLine("| subscribers | instances | warm-up changes | changes | made in s | deliveries | lost | repeated | out of order | p50 ms | p95 ms | p99 ms | max ms | end to end p50 / p95 / p99 ms | change answered p50 / p99 ms | CPU s per instance, load generator | generator GC pauses ms | peak working set per instance MB |");
             table.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |");
             var changeTimes = ChangeTimes.Order().ToList();
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {subscribers} | 2 | {warm.Count} | {produced.Count} | {madeIn:F1} | {latencies.Count} | {lost} | {repeated} | {disordered} | {P(0.5):F1} | {P(0.95):F1} | {P(0.99):F1} | {latencies.LastOrDefault():F1} | {E(0.5):F1} / {E(0.95):F1} / {E(0.99):F1} | {StatisticsBench.Percentile(changeTimes, 0.5):F1} / {StatisticsBench.Percentile(changeTimes, 0.99):F1} | {string.Join(", ", used.Select(s => s.ToString("F1", CultureInfo.InvariantCulture)))} | {pausedMs:F0} | {string.Join(", ", peaks.Select(p => p.Megabytes))} |");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {subscribers} | 2 | {warm.Count} | {produced.Count} | {madeIn:F1} | {latencies.Count} | {lost} | {repeated} | {disordered} | {P(0.5):F1} | {P(0.95):F1} | {P(0.99):F1} | {latencies.LastOrDefault():F1} | {E(0.5):F1} / {E(0.95):F1} / {E(0.99):F1} | {StatisticsBench.Percentile(changeTimes, 0.5):F1} / {StatisticsBench.Percentile(changeTimes, 0.99):F1} | {used} | {pausedMs:F0} | {string.Join(", ", peaks.Select(p => p.Megabytes))} |");
             return table.ToString();
         }
         finally
