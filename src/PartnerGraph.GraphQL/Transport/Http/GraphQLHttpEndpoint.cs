@@ -185,9 +185,11 @@ public static class GraphQLHttpEndpointExtensions
         services.AddSingleton<GraphQLRunner>();
         services.AddSingleton<SubscriptionFanOut>();
         services.AddSingleton<CallerWatch>();
-        services.AddOptions<GraphQLSseOptions>().BindConfiguration(GraphQLSseOptions.Section);
+        services.AddOptions<GraphQLSseOptions>().BindConfiguration(GraphQLSseOptions.Section)
+            .Validate(o => SendPacer.IsValid(o.SendIntervalMilliseconds), $"{GraphQLSseOptions.Section}:SendIntervalMilliseconds: {SendPacer.ValidRange}").ValidateOnStart();
         services.AddSingleton<GraphQLSseTransport>();
-        services.AddOptions<GraphQLWsOptions>().BindConfiguration(GraphQLWsOptions.Section);
+        services.AddOptions<GraphQLWsOptions>().BindConfiguration(GraphQLWsOptions.Section)
+            .Validate(o => SendPacer.IsValid(o.SendIntervalMilliseconds), $"{GraphQLWsOptions.Section}:SendIntervalMilliseconds: {SendPacer.ValidRange}").ValidateOnStart();
         services.AddSingleton<GraphQLWsTransport>();
         services.AddSingleton<ClientRateLimiter>();
         services.AddSingleton<GraphQLRequestReader>();

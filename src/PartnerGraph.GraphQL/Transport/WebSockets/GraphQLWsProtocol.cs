@@ -50,4 +50,10 @@ public sealed class GraphQLWsOptions
 
     /// <summary>How many operations one connection may run at once (then 4400).</summary>
     public int MaxOperations { get; set; } = 100;
+
+    /// <summary>
+    /// The shortest time between two writes of one subscription's events, in milliseconds: events that come sooner wait
+    /// and go out together in one write (the first after a quiet spell goes at once); 0 writes each as it comes.
+    /// </summary>
+    public double SendIntervalMilliseconds { get; set; } = 50;
 }

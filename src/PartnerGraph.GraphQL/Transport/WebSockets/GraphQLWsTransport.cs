@@ -290,9 +290,17 @@ public sealed class GraphQLWsTransport(
                 var nextHead = Head(MessageType.Next, id, withPayload: true);
                 try
                 {
-                    await foreach (var next in stream.Results.ReadAllAsync(cancel.Token))
+                    var results = stream.Results;
+                    var pacer = new SendPacer(TimeSpan.FromMilliseconds(options.SendIntervalMilliseconds), transport.clock);
+                    while (await results.WaitToReadAsync(cancel.Token))
                     {
-                        await SendAsync(nextHead, next);
+                        await pacer.WaitTurnAsync(cancel.Token);
+
+                        // Sent back to back, the messages are all in the connection's output pipe when it next writes to the socket.
+                        while (results.TryRead(out var next))
+                        {
+                            await SendAsync(nextHead, next);
+                        }
                     }
                 }
                 catch (SubscriberTooSlowException)
