@@ -7,18 +7,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using PartnerGraph.GraphQL.Transport;
 
 /// <summary>
 /// The floor under the subscription fan-out on this machine: the same receivers and the same rate, but the servers are
 /// two bare Kestrel processes that send one ready-made graphql-transport-ws "next" message per event to every socket,
-/// through the same shape of path (a queue and a sending loop per socket), with no GraphQL, database or Redis.
+/// through the same shape of path (a queue and a sending loop per socket, paced as the server paces it), with no GraphQL,
+/// database or Redis.
 /// </summary>
 internal static class BroadcastFloor
 {
     private const string Prefix = """{"id":"1","type":"next","payload":{"data":{"referralStatusChanged":{"sequence":""";
 
     /// <summary>The server side, run as its own process: PartnerGraph.Bench broadcast-server PORT.</summary>
-    public static async Task ServeAsync(int port)
+    public static async Task ServeAsync(int port, TimeSpan sendInterval)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -43,9 +45,14 @@ internal static class BroadcastFloor
 
             var sending = Task.Run(async () =>
             {
-                await foreach (var message in queue.Reader.ReadAllAsync())
+                var pacer = new SendPacer(sendInterval, TimeProvider.System);
+                while (await queue.Reader.WaitToReadAsync())
                 {
-                    await socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None);
+                    await pacer.WaitTurnAsync(CancellationToken.None);
+                    while (queue.Reader.TryRead(out var message))
+                    {
+                        await socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None);
+                    }
                 }
             });
             var buffer = new byte[4096];
@@ -91,11 +98,11 @@ internal static class BroadcastFloor
     }
 
     /// <summary>Two bare servers, SUBSCRIBERS receivers split between them, RATE events a second each for SECONDS after the warm-up.</summary>
-    public static async Task<string> RunAsync(int subscribers, int rate, int seconds, TimeSpan warmUp)
+    public static async Task<string> RunAsync(int subscribers, int rate, int seconds, TimeSpan warmUp, int sendIntervalMs)
     {
         var self = typeof(BroadcastFloor).Assembly.Location;
         var ports = new[] { BenchProcesses.FreePort(), BenchProcesses.FreePort() };
-        var servers = ports.Select(p => BenchProcesses.Start(self, ["broadcast-server", p.ToString(CultureInfo.InvariantCulture)], new(), quiet: true)).ToList();
+        var servers = ports.Select(p => BenchProcesses.Start(self, ["broadcast-server", p.ToString(CultureInfo.InvariantCulture), sendIntervalMs.ToString(CultureInfo.InvariantCulture)], new(), quiet: true)).ToList();
         try
         {
             var https = ports.Select(p => new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{p}") }).ToList();

@@ -5,7 +5,9 @@ using System.Text;
 // (subscriptions ends with the floor under it, a bare WebSocket broadcast; floor measures that alone).
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
 // caseStatistics requests per scenario after BENCH_WARMUP_SECONDS [10] of them, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
-// BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them. BENCH_DATABASE=/path keeps the seeded database.
+// BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them,
+// BENCH_SEND_INTERVAL_MS [50, the server's default] between two writes to one subscriber, on the servers and on the floor's.
+// BENCH_DATABASE=/path keeps the seeded database.
 // PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
 var verb = args.Length > 0 ? args[0] : "all";
 if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
@@ -14,9 +16,9 @@ if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
     return 0;
 }
 
-if (args is ["broadcast-server", var port])
+if (args is ["broadcast-server", var port, var intervalMs])
 {
-    await BroadcastFloor.ServeAsync(int.Parse(port, CultureInfo.InvariantCulture));
+    await BroadcastFloor.ServeAsync(int.Parse(port, CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(int.Parse(intervalMs, CultureInfo.InvariantCulture)));
     return 0;
 }
 
@@ -52,12 +54,13 @@ if (verb is "all" or "subscriptions" or "floor")
     var seconds = Setting("BENCH_SUBSCRIPTION_SECONDS", 60);
     var subscribers = Setting("BENCH_SUBSCRIBERS", 1000);
     var warmUp = TimeSpan.FromSeconds(Setting("BENCH_SUBSCRIPTION_WARMUP_SECONDS", 30));
+    var interval = Setting("BENCH_SEND_INTERVAL_MS", 50);
     if (verb != "floor")
     {
-        Add($"Subscription fan-out: {rate} changes a second for {seconds} s over two instances and redis-server", await SubscriptionBench.RunAsync(server, subscribers, rate, seconds, warmUp));
+        Add($"Subscription fan-out: {rate} changes a second for {seconds} s over two instances and redis-server, writes to a subscriber at most every {interval} ms", await SubscriptionBench.RunAsync(server, subscribers, rate, seconds, warmUp, interval));
     }
 
-    Add($"The floor: a bare WebSocket broadcast of {rate} events a second to the same receivers", await BroadcastFloor.RunAsync(subscribers, rate, seconds, warmUp));
+    Add($"The floor: a bare WebSocket broadcast of {rate} events a second to the same receivers, writes to a receiver at most every {interval} ms", await BroadcastFloor.RunAsync(subscribers, rate, seconds, warmUp, interval));
 }
 
 var results = Path.Combine(root, "bench", $"results-{verb}.md");

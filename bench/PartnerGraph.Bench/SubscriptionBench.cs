@@ -17,13 +17,14 @@ internal static class SubscriptionBench
     private const string Document = "subscription { referralStatusChanged { sequence status changedAt } }";
     private static readonly string[] Shelter = ["SHELTER"];
 
-    public static async Task<string> RunAsync(string server, int subscribers, int rate, int seconds, TimeSpan warmUp)
+    public static async Task<string> RunAsync(string server, int subscribers, int rate, int seconds, TimeSpan warmUp, int sendIntervalMs)
     {
         var folder = Directory.CreateTempSubdirectory("partnergraph-bench-subscriptions-").FullName;
         var redisPort = BenchProcesses.FreePort();
         var environment = BenchDatabase.EnvironmentFor(Path.Combine(folder, "bench.db"), 5000);
         environment["Demo__Referrals"] = "500";
         environment["Redis__Connection"] = $"127.0.0.1:{redisPort}";
+        environment["GraphQL__WebSockets__SendIntervalMilliseconds"] = sendIntervalMs.ToString(CultureInfo.InvariantCulture);
         BenchProcesses.Run(server, ["seed-demo"], environment);
         BenchProcesses.Run(server, ["clients", "add", "--org", "atd", "--client-id", "bench-sender", "--scopes", "referrals.read referrals.write", "--secret", BenchDatabase.ClientSecret], environment);
         BenchProcesses.Run(server, ["clients", "add", "--org", "shelter-northern-children", "--client-id", "bench-receiver", "--scopes", "referrals.read referrals.write", "--secret", BenchDatabase.ClientSecret], environment);
