@@ -296,7 +296,7 @@ public sealed class GraphQLWsTransport(
                     {
                         await pacer.WaitTurnAsync(cancel.Token);
 
-                        // Sent back to back, the messages are all in the connection's output pipe when it next writes to the socket.
+                        // Written back to back, they leave together: the connection sends what its output pipe holds when it gets to it.
                         while (results.TryRead(out var next))
                         {
                             await SendAsync(nextHead, next);
