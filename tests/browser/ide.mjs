@@ -27,6 +27,46 @@ async function signIn({ page, state }) {
   return { scopes: await page.textContent('#scopes'), organisation: state.organisation, tokenLength: state.token.length };
 }
 
+/**
+ * Runs in the page: the operation editor's text (the first Monaco editor) with whitespace collapsed, when the IDE's
+ * Builder also lists the operation as given (e.g. "CasesByYear: Query"), that is when the IDE has parsed that text.
+ */
+function parsedOperationText(operation) {
+  const text = document.querySelector('.monaco-editor .view-lines')?.innerText.replace(/\s+/g, ' ').trim() ?? '';
+  const listed = [...document.querySelectorAll('body *')].some((e) => !e.closest('.monaco-editor') && e.innerText?.replace(/\s+/g, ' ').trim() === operation);
+  return listed ? text : `(not parsed yet) ${text}`;
+}
+
+/**
+ * Replaces the operation editor's document the way an analyst's paste does: select all, then one paste event carrying
+ * the text. Typing key by key would depend on timing and on the editor's auto-closing of brackets and quotes. Done
+ * when the editor shows the text and the IDE has parsed it, so that Run runs this document; pasted again when the
+ * editor did not take it (focus not yet there on a loaded machine).
+ */
+async function setDocument(page, text, operation) {
+  const expected = text.replace(/\s+/g, ' ').trim();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await page.locator('.monaco-editor').first().click();
+    await page.waitForFunction(() => document.activeElement?.closest('.monaco-editor') === document.querySelector('.monaco-editor'));
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.evaluate((pasted) => {
+      const clipboardData = new DataTransfer();
+      clipboardData.setData('text/plain', pasted);
+      document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }));
+    }, text);
+    const deadline = Date.now() + 5_000;
+    while (Date.now() < deadline) {
+      if ((await page.evaluate(parsedOperationText, operation)) === expected) {
+        return;
+      }
+
+      await page.waitForTimeout(100);
+    }
+  }
+
+  throw new Error(`The IDE did not take the document as ${operation}; the editor shows: ${await page.evaluate(parsedOperationText, operation)}`);
+}
+
 /** Opens the IDE at /graphql, gives the document the token (Bearer), runs a caseStatistics query and reads the result pane. */
 async function runStatistics({ page, state }) {
   await page.goto(`${url}/graphql`);
@@ -38,8 +78,7 @@ async function runStatistics({ page, state }) {
   await page.locator('button', { hasText: /^Apply$/ }).click();
   await page.getByRole('button', { name: /Reload Schema/ }).click();
 
-  await page.locator('.monaco-editor').first().click();
-  await page.keyboard.insertText('query CasesByYear { caseStatistics(groupBy: [YEAR]) { cells { year count suppressed } total { count } } }');
+  await setDocument(page, 'query CasesByYear {\n  caseStatistics(groupBy: [YEAR]) {\n    cells { year count suppressed }\n    total { count }\n  }\n}', 'CasesByYear: Query');
   await page.getByRole('button', { name: /Run Operation/ }).click();
 
   const handle = await page.waitForFunction(() => {
@@ -109,9 +148,7 @@ async function runSubscription({ page, state }) {
       }
     }));
 
-  await page.locator('.monaco-editor').first().click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText('subscription ReferralChanges { referralStatusChanged { sequence status previousStatus referral { id } } }');
+  await setDocument(page, 'subscription ReferralChanges {\n  referralStatusChanged {\n    sequence\n    status\n    previousStatus\n    referral { id }\n  }\n}', 'ReferralChanges: Subscription');
   await page.getByRole('button', { name: /Run Operation/ }).click();
   // While the subscription runs, the run button is the cancel button.
   await page.getByRole('button', { name: /Cancel/ }).first().waitFor();
