@@ -2,8 +2,9 @@
 # Runs every test suite of PartnerGraph on a fresh machine and ends with one line: "N passed, N failed".
 # Steps: what the tests start or drive, installed when missing (redis-server, Debian's Chromium), the Node.js clients
 # the tests drive (npm ci: graphql-http's audit, graphql-ws, graphql-sse, playwright-core), a Release build, the style
-# check, the xunit suite
-# (which starts real servers and runs graphql-http's audit), and the snapshot checks.
+# check, the xunit suite (which starts real servers and runs graphql-http's audit), and the snapshot checks.
+# A passing run is quiet: each step's output is kept in artifacts/test-results/ and shown only when the step fails,
+# and a test's server logs are shown only under a test that fails.
 set -uo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -36,38 +37,44 @@ finish() {
 install_packages() { # apt package names...
   local run=()
   [ "$(id -u)" -eq 0 ] || run=(sudo)
-  "${run[@]}" apt-get update -qq && "${run[@]}" apt-get install -y -qq "$@" >/dev/null
+  "${run[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${run[@]}" apt-get install -y -qq "$@"
+}
+quietly() { # log name, command...: runs the command with its output kept in a file, shown only when it fails
+  local log="$results/$1.log"
+  shift
+  "$@" >"$log" 2>&1 || { cat "$log"; return 1; }
 }
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v chromium >/dev/null || missing+=(chromium)
-if [ ${#missing[@]} -gt 0 ] && ! install_packages "${missing[@]}"; then
+if [ ${#missing[@]} -gt 0 ] && ! quietly apt-get install_packages "${missing[@]}"; then
   echo "could not install ${missing[*]}"
   failed=$((failed + 1))
   finish
 fi
 
 for folder in tests/audit tests/browser; do
-  if ! (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error); then
+  if ! quietly "npm-ci-${folder//\//-}" npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error; then
     echo "npm ci failed in $folder"
     failed=$((failed + 1))
     finish
   fi
 done
 
-if ! dotnet build PartnerGraph.sln -c Release -nologo -clp:ErrorsOnly; then
+if ! quietly build dotnet build PartnerGraph.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "build failed"
   failed=$((failed + 1))
   finish
 fi
 
-check "dotnet format --verify-no-changes" dotnet format PartnerGraph.sln --verify-no-changes --no-restore
+check "dotnet format --verify-no-changes" quietly format dotnet format PartnerGraph.sln --verify-no-changes --no-restore
 
 # A missing snapshot must fail here, not be written and passed (Snapshooter's strict mode).
 export SNAPSHOOTER_STRICT_MODE=true
 tests_exit=0
+# Minimal verbosity: a failed test is printed with its message and what its servers printed; a passed one is not.
 dotnet test PartnerGraph.sln -c Release --no-build -nologo \
-  --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=normal" \
+  --logger "trx;LogFileName=xunit.trx" --logger "console;verbosity=minimal" \
   --results-directory "$results" || tests_exit=$?
 
 trx="$results/xunit.trx"

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using PartnerGraph.Data;
 
 namespace PartnerGraph.Tests.Infrastructure;
@@ -83,6 +84,9 @@ public sealed class PartnerGraphApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Commands));
+
+        // The app's log goes to the test that started it, shown only if that test fails.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(ServerOutput.LoggerProvider("in-process server")));
     }
 }
 

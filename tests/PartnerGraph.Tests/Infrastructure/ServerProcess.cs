@@ -136,20 +136,22 @@ public sealed class ServerProcess : IAsyncDisposable
         var output = new StringBuilder();
         var process = Process.Start(info)!;
         process.StandardInput.Close();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        var printed = ServerOutput.Writer($"server process {process.Id}");
+        process.OutputDataReceived += (_, e) => Append(output, printed, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, printed, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return (process, output);
     }
 
-    private static void Append(StringBuilder output, string? line)
+    private static void Append(StringBuilder output, Action<string> printed, string? line)
     {
         if (line is null)
         {
             return;
         }
 
+        printed(line);
         lock (output)
         {
             output.AppendLine(line);
