@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace PartnerGraph.Data;
 
@@ -71,7 +72,21 @@ public static class DataServiceCollectionExtensions
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown database provider."),
         })
         .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+        .ConfigureWarnings(w => w.Log(FailuresLoggedByTheirHandlers))
         .UseOpenIddict(); // the token server's applications, authorizations, scopes and tokens share the database
+
+    /// <summary>
+    /// EF Core logs a failed command or save as an error before the caller sees the exception, with the provider's
+    /// message (SQL Server's quotes the duplicate key's value). Expected failures are handled where they occur (two
+    /// instances registering the same client, a concurrent update) and unexpected ones are logged by the code that
+    /// catches them, by type and place only, so EF's own report is kept at Debug.
+    /// </summary>
+    private static readonly (EventId, LogLevel)[] FailuresLoggedByTheirHandlers =
+    [
+        (RelationalEventId.CommandError, LogLevel.Debug),
+        (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+        (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug),
+    ];
 
     private static DatabaseProvider ReadProvider(IConfiguration configuration)
     {
