@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,12 +14,27 @@ using PartnerGraph.Tests.Infrastructure;
 namespace PartnerGraph.Tests.Identity;
 
 /// <summary>Access tokens made by hand, as an attacker would, to prove the API checks every part of a token.</summary>
-public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
+public sealed class TokenCrafting(Func<SigningCredentials> serverKey, string issuer)
 {
     public static async Task<TokenCrafting> ForAsync(PartnerGraphApp app)
     {
         var real = await app.TokenAsync(TestDatabase.AllScopesClient, TestDatabase.AllScopesSecret);
-        return new TokenCrafting(app, new JsonWebToken(real).Issuer);
+        return new TokenCrafting(
+            () => app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First(),
+            new JsonWebToken(real).Issuer);
+    }
+
+    /// <summary>
+    /// For a started server process in Development: its development signing certificate is in this user's certificate
+    /// store, found by the key id of one of its real tokens.
+    /// </summary>
+    public static async Task<TokenCrafting> ForAsync(ServerProcess server)
+    {
+        var real = new JsonWebToken(await server.TokenAsync());
+        using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+        store.Open(OpenFlags.ReadOnly);
+        var certificate = store.Certificates.Find(X509FindType.FindByThumbprint, real.Kid, validOnly: false).Single();
+        return new TokenCrafting(() => new SigningCredentials(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256), real.Issuer);
     }
 
     public string Issuer => issuer;
@@ -37,7 +53,7 @@ public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
             Expires = exp,
             TokenType = "at+jwt",
             Subject = new ClaimsIdentity([new Claim("sub", clientId), new Claim("client_id", clientId), new Claim("org", organisation), new Claim("scope", scope)]),
-            SigningCredentials = signing ?? ServerSigningCredentials(),
+            SigningCredentials = signing ?? serverKey(),
         });
     }
 
@@ -61,7 +77,4 @@ public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
     }
 
     public static SigningCredentials AnotherKey() => new(new RsaSecurityKey(RSA.Create(2048)) { KeyId = "attacker" }, SecurityAlgorithms.RsaSha256);
-
-    private SigningCredentials ServerSigningCredentials() =>
-        app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First();
 }

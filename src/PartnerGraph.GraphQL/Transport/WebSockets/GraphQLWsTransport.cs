@@ -44,6 +44,9 @@ public sealed class GraphQLWsTransport(
     private readonly TimeProvider clock = clock;
     private readonly IOptions<GraphQLWsOptions> options = options;
 
+    /// <summary>How long the client has to answer the server's close frame (and a send in progress to finish before it).</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
     public static bool IsRequested(HttpContext http) => http.WebSockets.IsWebSocketRequest;
 
     public async Task HandleAsync(HttpContext http)
@@ -54,7 +57,6 @@ public sealed class GraphQLWsTransport(
         if (!asked.Contains(SubProtocol))
         {
             await connection.CloseAsync(CloseCode.SubprotocolNotAcceptable, "Subprotocol not acceptable: use graphql-transport-ws");
-            return;
         }
 
         await connection.RunAsync();
@@ -65,6 +67,9 @@ public sealed class GraphQLWsTransport(
     {
         private readonly GraphQLWsOptions options = transport.options.Value;
         private readonly CancellationTokenSource lifetime = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+
+        // Ends the reading loop only when the client is gone or has not answered our close frame in time.
+        private readonly CancellationTokenSource handshake = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         private readonly SemaphoreSlim sending = new(1, 1);
         private readonly ConcurrentDictionary<string, CancellationTokenSource> operations = new(StringComparer.Ordinal);
         private int initialised;
@@ -77,20 +82,14 @@ public sealed class GraphQLWsTransport(
             _ = CloseUnlessInitialisedAsync();
             try
             {
-                while (!lifetime.IsCancellationRequested)
+                while (await ReceiveAsync() is { } message)
                 {
-                    var message = await ReceiveAsync();
-                    if (message is null)
-                    {
-                        break;
-                    }
-
-                    await HandleAsync(message.Value);
+                    await HandleAsync(message);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException)
             {
-                // the client went away, or we closed the socket
+                // the client went away, or did not answer our close in time
             }
             finally
             {
@@ -102,33 +101,43 @@ public sealed class GraphQLWsTransport(
             }
         }
 
-        /// <summary>One whole text message, or null when the client closed the socket.</summary>
+        /// <summary>
+        /// One whole text message, or null once the close handshake is over. After the server has sent its close frame
+        /// the loop goes on reading, and drops what comes, until the client's close frame: the request then ends
+        /// normally and the connection is shut down after the close frame has left. A pending receive is never
+        /// cancelled to close the socket, since that aborts the connection, and the close frame still queued is lost.
+        /// </summary>
         private async Task<ReadOnlyMemory<byte>?> ReceiveAsync()
         {
             var buffer = new ArrayBufferWriter<byte>(4096);
             while (true)
             {
-                var result = await socket.ReceiveAsync(buffer.GetMemory(4096), lifetime.Token);
+                var result = await socket.ReceiveAsync(buffer.GetMemory(4096), handshake.Token);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    // The client closes first: answer with its code. Or it answers ours: the handshake is over.
                     await CloseAsync(socket.CloseStatus is { } status ? (int)status : 1000, "");
                     return null;
+                }
+
+                if (Volatile.Read(ref closed) != 0)
+                {
+                    buffer.Clear();
+                    continue;
                 }
 
                 buffer.Advance(result.Count);
                 if (buffer.WrittenCount > options.MaxMessageBytes)
                 {
                     await CloseAsync(CloseCode.MessageTooBig, $"Message too big: at most {options.MaxMessageBytes} bytes");
-                    return null;
+                    buffer.Clear();
                 }
-
-                if (result.MessageType == WebSocketMessageType.Binary)
+                else if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     await CloseAsync(CloseCode.BadRequest, "Invalid message: send JSON text messages");
-                    return null;
+                    buffer.Clear();
                 }
-
-                if (result.EndOfMessage)
+                else if (result.EndOfMessage)
                 {
                     return buffer.WrittenMemory;
                 }
@@ -400,7 +409,8 @@ public sealed class GraphQLWsTransport(
                 await sending.WaitAsync(lifetime.Token);
                 try
                 {
-                    await socket.SendAsync(message.AsMemory(0, length), WebSocketMessageType.Text, true, lifetime.Token);
+                    // Not the lifetime's token: a send cancelled half way aborts the socket, and the close frame behind it is lost.
+                    await socket.SendAsync(message.AsMemory(0, length), WebSocketMessageType.Text, true, handshake.Token);
                 }
                 finally
                 {
@@ -435,6 +445,10 @@ public sealed class GraphQLWsTransport(
             return head.WrittenSpan.ToArray();
         }
 
+        /// <summary>
+        /// Sends the close frame once (answering the client's, or starting the handshake) and ends every operation; the
+        /// reading loop waits for the client's answer at most CloseHandshakeTimeout, then drops the connection.
+        /// </summary>
         public async Task CloseAsync(int code, string reason)
         {
             if (Interlocked.Exchange(ref closed, 1) != 0)
@@ -442,9 +456,11 @@ public sealed class GraphQLWsTransport(
                 return;
             }
 
+            await lifetime.CancelAsync();
+            handshake.CancelAfter(CloseHandshakeTimeout);
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var timeout = new CancellationTokenSource(CloseHandshakeTimeout);
                 await sending.WaitAsync(timeout.Token);
                 if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
                 {
@@ -453,11 +469,8 @@ public sealed class GraphQLWsTransport(
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
             {
-                // the socket is gone already
-            }
-            finally
-            {
-                await lifetime.CancelAsync();
+                // the socket is gone already, or a send to a client that reads nothing held it too long
+                socket.Abort();
             }
         }
     }
