@@ -1,13 +1,10 @@
 using GraphQL;
 using GraphQL.Types;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using PartnerGraph.Data.ReferenceData;
 using PartnerGraph.GraphQL.Audit;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.Coverage;
-using PartnerGraph.GraphQL.Events;
 using PartnerGraph.GraphQL.Geography;
 using PartnerGraph.GraphQL.Organisations;
 using PartnerGraph.GraphQL.Referrals;
@@ -46,12 +43,6 @@ public static class GraphQLServiceCollectionExtensions
             .AddExecutionStrategy<EventExecutionStrategy>(GraphQLParser.AST.OperationType.Subscription)
             // One span around validation and execution, named by the operation; never the document or its variables.
             .UseTelemetry(telemetry => telemetry.RecordDocument = false));
-        services.AddOptions<ReferralEventOptions>().BindConfiguration(ReferralEventOptions.Section);
-        services.AddSingleton<ReferralEventFeed>();
-        services.AddHostedService(sp => sp.GetRequiredService<ReferralEventFeed>());
-        services.AddSingleton<OutboxSignal>(sp => sp.GetRequiredService<IConfiguration>()["Redis:Connection"] is { Length: > 0 } redis
-            ? new RedisOutboxSignal(redis, sp.GetRequiredService<ILogger<RedisOutboxSignal>>())
-            : new LocalOutboxSignal());
         services.AddPartnerGraphHttpTransport();
         return services;
     }

@@ -8,10 +8,6 @@ public sealed record Caller(string OrganisationId, string ClientId, string? Pers
 
     public bool Has(string scope) => Scopes.Contains(scope);
 
-    /// <summary>A partner sees a referral only when its organisation sent or received it.</summary>
-    public bool CanSeeReferralOf(string fromOrganisationId, string toOrganisationId) =>
-        OrganisationId == fromOrganisationId || OrganisationId == toOrganisationId;
-
     /// <summary>A stable key of the scope set, for caching one schema per distinct set.</summary>
     public string ScopeKey => string.Join(' ', Scopes.Order(StringComparer.Ordinal));
 }

@@ -1,7 +1,7 @@
 namespace PartnerGraph.Domain.Referrals;
 
 /// <summary>The hand-over of one pseudonymised case from one organisation to another, for services.</summary>
-public sealed class Referral
+public sealed class Referral : IReferralParties
 {
     public long Id { get; init; }
 

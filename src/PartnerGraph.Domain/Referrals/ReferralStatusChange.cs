@@ -18,7 +18,7 @@ public sealed class ReferralStatusChange
 /// The outbox: one event per status change, written in the same transaction as the change.
 /// Subscriptions are fed from here, never from memory alone.
 /// </summary>
-public sealed class OutboxEvent
+public sealed class OutboxEvent : IReferralParties
 {
     /// <summary>The sequence of the history entry it publishes.</summary>
     public required long Sequence { get; init; }

@@ -9,11 +9,8 @@ namespace PartnerGraph.GraphQL.Referrals;
 public static class ReferralLoaders
 {
     /// <summary>Only the referrals the caller's organisation sent or received; others do not exist for it.</summary>
-    public static IQueryable<Referral> VisibleReferrals(this PartnerGraphDbContext db, Caller caller)
-    {
-        var org = caller.OrganisationId;
-        return db.Referrals.Where(r => r.FromOrganisationId == org || r.ToOrganisationId == org);
-    }
+    public static IQueryable<Referral> VisibleReferrals(this PartnerGraphDbContext db, Caller caller) =>
+        db.Referrals.Where(ReferralVisibility.SentOrReceivedBy<Referral>(caller.OrganisationId));
 
     public static BatchLoader<long, Referral?> Referrals(this RequestContext request) =>
         request.Loader<long, Referral?>("referrals", async (db, ids, ct) =>

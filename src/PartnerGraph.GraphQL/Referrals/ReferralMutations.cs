@@ -6,7 +6,7 @@ using PartnerGraph.Data;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Domain.Sharing;
 using PartnerGraph.GraphQL.Common;
-using PartnerGraph.GraphQL.Events;
+using PartnerGraph.Data.Events;
 using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Referrals;

@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Domain.Sharing;
+using PartnerGraph.Data.Events;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.Transport;
 using PartnerGraph.Identity;

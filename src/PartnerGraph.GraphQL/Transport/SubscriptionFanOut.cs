@@ -22,18 +22,6 @@ public sealed class SubscriptionFanOut(IGraphQLTextSerializer serializer, Schema
     private readonly Lock gate = new();
     private readonly Dictionary<string, SharedExecution> shared = new(StringComparer.Ordinal);
 
-    /// <summary>How many executions serve subscribers now (for tests and metrics).</summary>
-    public int Executions
-    {
-        get
-        {
-            lock (gate)
-            {
-                return shared.Count;
-            }
-        }
-    }
-
     /// <summary>A place in a running execution of the same subscription, if there is one it may share.</summary>
     public Subscriber? TryJoin(RequestContext context, GraphQLRequest request, GraphQLDocument document)
     {

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PartnerGraph.Data;
-using PartnerGraph.GraphQL.Events;
+using PartnerGraph.Data.Events;
 
 namespace PartnerGraph.Server.Hosting;
 

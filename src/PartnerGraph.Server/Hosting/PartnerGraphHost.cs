@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using PartnerGraph.Data;
+using PartnerGraph.Data.Events;
 using PartnerGraph.GraphQL;
 using PartnerGraph.GraphQL.Transport.Http;
 using PartnerGraph.Identity;
@@ -19,6 +20,7 @@ public static class PartnerGraphHost
     {
         builder.Services.AddPartnerGraphData(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddPartnerGraphIdentity(builder.Configuration, builder.Environment);
+        builder.Services.AddPartnerGraphEvents(builder.Configuration);
         builder.Services.AddPartnerGraphSchema();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseReadiness>("database", tags: ["ready"])

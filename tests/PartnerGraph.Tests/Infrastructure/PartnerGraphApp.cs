@@ -110,7 +110,7 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     private void Add(System.Data.Common.DbCommand command)
     {
-        if (!command.CommandText.StartsWith("-- " + PartnerGraph.GraphQL.Referrals.ReferralEventFeed.QueryTag, StringComparison.Ordinal))
+        if (!command.CommandText.StartsWith("-- " + PartnerGraph.Data.Events.ReferralEventFeed.QueryTag, StringComparison.Ordinal))
         {
             commands.Enqueue(command.CommandText);
         }

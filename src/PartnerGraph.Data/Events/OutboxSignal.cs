@@ -1,4 +1,4 @@
-namespace PartnerGraph.GraphQL.Events;
+namespace PartnerGraph.Data.Events;
 
 /// <summary>
 /// Tells the event feeds of every instance that the outbox has new events. It carries no event: feeds read them from
@@ -11,9 +11,6 @@ public abstract class OutboxSignal
 
     /// <summary>Whether the signal reaches the other instances now (always, for one instance alone).</summary>
     public virtual bool IsConnected => true;
-
-    /// <summary>Whether instances share the signal (Redis), or this instance is alone.</summary>
-    public virtual bool IsShared => false;
 
     /// <summary>Called after a transaction that wrote outbox events has committed.</summary>
     public abstract void Notify();

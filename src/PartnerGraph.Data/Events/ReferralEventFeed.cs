@@ -3,11 +3,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PartnerGraph.Data;
 using PartnerGraph.Domain.Referrals;
-using PartnerGraph.GraphQL.Events;
 
-namespace PartnerGraph.GraphQL.Referrals;
+namespace PartnerGraph.Data.Events;
 
 public sealed class ReferralEventOptions
 {
@@ -191,10 +189,18 @@ public sealed partial class ReferralEventFeed : BackgroundService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read the outbox ({Error}); trying again")]
     private partial void LogReadFailed(string error);
 
-    private sealed record Filter(string OrganisationId, long? ReferralId)
+    /// <summary>The events one subscriber may and wants to see: the visibility rule, and the one referral it asked for.</summary>
+    private sealed class Filter(string organisationId, long? referralId)
     {
-        public bool Matches(OutboxEvent e) =>
-            (e.FromOrganisationId == OrganisationId || e.ToOrganisationId == OrganisationId) && (ReferralId is null || e.ReferralId == ReferralId);
+        private readonly Func<OutboxEvent, bool> visible = ReferralVisibility.SentOrReceivedBy<OutboxEvent>(organisationId).Compile();
+
+        public bool Matches(OutboxEvent e) => visible(e) && (referralId is null || e.ReferralId == referralId);
+
+        public IQueryable<OutboxEvent> Apply(IQueryable<OutboxEvent> events)
+        {
+            events = events.Where(ReferralVisibility.SentOrReceivedBy<OutboxEvent>(organisationId));
+            return referralId is { } one ? events.Where(e => e.ReferralId == one) : events;
+        }
     }
 
     private sealed class Listener(Filter filter)
@@ -236,9 +242,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
                 while (last < registeredAt)
                 {
                     await using var db = await feed.databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-                    var replay = await Events(db, last).Where(e => e.Sequence <= registeredAt)
-                        .Where(e => e.FromOrganisationId == filter.OrganisationId || e.ToOrganisationId == filter.OrganisationId)
-                        .Where(e => filter.ReferralId == null || e.ReferralId == filter.ReferralId)
+                    var replay = await filter.Apply(Events(db, last).Where(e => e.Sequence <= registeredAt))
                         .Take(feed.options.BatchSize).ToListAsync(cancellationToken).ConfigureAwait(false);
                     foreach (var e in replay)
                     {
