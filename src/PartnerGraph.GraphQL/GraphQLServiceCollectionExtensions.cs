@@ -9,7 +9,8 @@ using PartnerGraph.GraphQL.Geography;
 using PartnerGraph.GraphQL.Organisations;
 using PartnerGraph.GraphQL.Referrals;
 using PartnerGraph.GraphQL.Statistics;
-using PartnerGraph.GraphQL.Transport.Http;
+using PartnerGraph.GraphQL.Pipeline;
+using PartnerGraph.GraphQL.Transport;
 using PartnerGraph.GraphQL.Viewer;
 
 namespace PartnerGraph.GraphQL;
@@ -43,7 +44,8 @@ public static class GraphQLServiceCollectionExtensions
             .AddExecutionStrategy<EventExecutionStrategy>(GraphQLParser.AST.OperationType.Subscription)
             // One span around validation and execution, named by the operation; never the document or its variables.
             .UseTelemetry(telemetry => telemetry.RecordDocument = false));
-        services.AddPartnerGraphHttpTransport();
+        services.AddOperationPipeline();
+        services.AddPartnerGraphTransports();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Validation;
 using PartnerGraph.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -41,7 +42,10 @@ public sealed class CallerResolver(
     public Task<CallerResolution> ResolveAsync(HttpContext http) =>
         ResolveAsync(BearerToken(http.Request.Headers.Authorization.ToString()), http.RequestAborted);
 
-    public async Task<CallerResolution> ResolveAsync(string? token, CancellationToken cancellationToken)
+    public Task<CallerResolution> ResolveAsync(string? token, CancellationToken cancellationToken) => ResolveAsync(token, fresh: false, cancellationToken);
+
+    /// <summary>The caller the token stands for now; fresh reads the client's state from the database rather than the cache (and caches it).</summary>
+    public async Task<CallerResolution> ResolveAsync(string? token, bool fresh, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -67,18 +71,19 @@ public sealed class CallerResolver(
 
         // An analyst's token stands while the analyst's account is active; a partner system's while its client is enabled.
         var person = principal.GetClaim(PartnerGraphClaims.Person);
-        var status = await CachedAsync(("client-status", clientId), async db => await db.PartnerClients.Where(c => c.ClientId == clientId)
-            .Select(c => new ClientStatus(!c.Disabled, c.TrustedDocumentsOnly))
-            .FirstOrDefaultAsync(cancellationToken) ?? new ClientStatus(false, false), cancellationToken);
+        var status = await CachedAsync(("client-status", clientId), fresh, async db => await db.PartnerClients.Where(c => c.ClientId == clientId)
+            .Select(c => new ClientStatus(!c.Disabled, c.TrustedDocumentsOnly, db.Set<OpenIddictEntityFrameworkCoreApplication>().Where(a => a.ClientId == c.ClientId).Select(a => a.Permissions).FirstOrDefault()))
+            .FirstOrDefaultAsync(cancellationToken) ?? new ClientStatus(false, false, null), cancellationToken);
         var active = person is null
             ? status.Enabled
-            : await CachedAsync(("analyst-active", person), db => db.Analysts.AnyAsync(a => a.Id == person && !a.Disabled, cancellationToken), cancellationToken);
+            : await CachedAsync(("analyst-active", person), fresh, db => db.Analysts.AnyAsync(a => a.Id == person && !a.Disabled, cancellationToken), cancellationToken);
         if (!active)
         {
             return new CallerResolution(null, ClientDisabled, person is null ? "This client has been disabled." : "This analyst's account is no longer active.", true);
         }
 
-        var scopes = principal.GetScopes().Where(Scopes.IsKnown).ToHashSet(StringComparer.Ordinal);
+        // A partner system's token holds no scope its client has since lost; a token never grants one it does not name.
+        var scopes = principal.GetScopes().Where(Scopes.IsKnown).Where(s => person is not null || status.Holds(s)).ToHashSet(StringComparer.Ordinal);
         return new CallerResolution(new Caller(organisationId, clientId, person, scopes, status.TrustedDocumentsOnly) { ExpiresAt = principal.GetExpirationDate() }, null, null, true);
     }
 
@@ -86,10 +91,10 @@ public sealed class CallerResolver(
     /// Read again at most every ClientStatusCacheSeconds, so a disabled client's (or analyst's) live tokens stop, and a
     /// change to trusted-documents-only takes hold, within that time.
     /// </summary>
-    private async Task<T> CachedAsync<T>((string Kind, string Id) key, Func<PartnerGraphDbContext, Task<T>> read, CancellationToken cancellationToken)
+    private async Task<T> CachedAsync<T>((string Kind, string Id) key, bool fresh, Func<PartnerGraphDbContext, Task<T>> read, CancellationToken cancellationToken)
     {
         var seconds = options.Value.ClientStatusCacheSeconds;
-        if (seconds > 0 && cache.TryGetValue(key, out T? cached) && cached is not null)
+        if (!fresh && seconds > 0 && cache.TryGetValue(key, out T? cached) && cached is not null)
         {
             return cached;
         }
@@ -104,5 +109,14 @@ public sealed class CallerResolver(
         return value;
     }
 
-    private sealed record ClientStatus(bool Enabled, bool TrustedDocumentsOnly);
+    /// <summary>A client's state: enabled, trusted documents only, and the permissions it holds now (JSON, as the token server keeps them).</summary>
+    private sealed record ClientStatus(bool Enabled, bool TrustedDocumentsOnly, string? Permissions)
+    {
+        private readonly HashSet<string> scopes = Permissions is null ? [] : System.Text.Json.JsonSerializer.Deserialize<string[]>(Permissions)!
+            .Where(p => p.StartsWith(OpenIddictConstants.Permissions.Prefixes.Scope, StringComparison.Ordinal))
+            .Select(p => p[OpenIddictConstants.Permissions.Prefixes.Scope.Length..])
+            .ToHashSet(StringComparer.Ordinal);
+
+        public bool Holds(string scope) => scopes.Contains(scope);
+    }
 }

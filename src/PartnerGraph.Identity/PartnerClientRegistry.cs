@@ -16,16 +16,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
     /// <summary>Registers a client; returns the secret, generated when none is given. It is shown once and stored only as a hash.</summary>
     public async Task<string> AddAsync(string organisationId, string clientId, IReadOnlyCollection<string> scopes, string? secret = null, CancellationToken cancellationToken = default)
     {
-        var unknown = scopes.Where(s => !Scopes.IsKnown(s)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw new OnboardingException($"Unknown scope(s): {string.Join(", ", unknown)}. Known: {string.Join(" ", Scopes.All)}.");
-        }
-
-        if (scopes.Count == 0)
-        {
-            throw new OnboardingException("Give the client at least one scope.");
-        }
+        RequireKnown(scopes);
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(o => o.Id == organisationId, cancellationToken))
@@ -106,6 +97,25 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Replaces the scopes the client may ask for. Live tokens lose a scope it no longer holds within the status cache's
+    /// lifetime (a token never grants more than it names: a new scope needs a new token).
+    /// </summary>
+    public async Task SetScopesAsync(string clientId, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken = default)
+    {
+        RequireKnown(scopes);
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken) ?? throw Unknown(clientId);
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application, cancellationToken);
+        descriptor.Permissions.RemoveWhere(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal));
+        foreach (var scope in scopes)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        await applications.UpdateAsync(application, descriptor, cancellationToken);
+    }
+
     /// <summary>Whether the client may run registered documents only; takes hold within the status cache's lifetime.</summary>
     public async Task SetTrustedDocumentsOnlyAsync(string clientId, bool only, CancellationToken cancellationToken = default)
     {
@@ -113,6 +123,20 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
         var client = await db.PartnerClients.AsTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) ?? throw Unknown(clientId);
         client.TrustedDocumentsOnly = only;
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void RequireKnown(IReadOnlyCollection<string> scopes)
+    {
+        var unknown = scopes.Where(s => !Scopes.IsKnown(s)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new OnboardingException($"Unknown scope(s): {string.Join(", ", unknown)}. Known: {string.Join(" ", Scopes.All)}.");
+        }
+
+        if (scopes.Count == 0)
+        {
+            throw new OnboardingException("Give the client at least one scope.");
+        }
     }
 
     private static OnboardingException Unknown(string clientId) => new($"There is no client '{clientId}'. clients list shows them.");

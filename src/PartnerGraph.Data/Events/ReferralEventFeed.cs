@@ -17,6 +17,9 @@ public sealed class ReferralEventOptions
     /// <summary>How many events one read of the outbox takes at most.</summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>How many events a replay reads at once; each page costs the subscriber one request of its rate (the default page size of lists).</summary>
+    public int ReplayPageSize { get; set; } = 20;
+
     /// <summary>
     /// How long a gap in the sequence is waited for before it is taken as a number never used (a rolled-back insert):
     /// on SQL Server a later sequence can commit before an earlier one, which must not be stepped over.
@@ -66,11 +69,15 @@ public sealed partial class ReferralEventFeed : BackgroundService
         }
     }
 
-    /// <summary>The events of referrals the organisation sent or received (of one referral, if given), after a sequence if given, else from now on.</summary>
-    public async Task<IObservable<ReferralStatusChange>> SubscribeAsync(string organisationId, long? referralId, long? after, CancellationToken cancellationToken)
+    /// <summary>
+    /// The events of referrals the organisation sent or received (of one referral, if given), after a sequence if given,
+    /// else from now on. A replay is read a page at a time, each page only once <paramref name="payForPage"/> allows it,
+    /// so one subscription cannot make the server read and send the whole record at once.
+    /// </summary>
+    public async Task<IObservable<ReferralStatusChange>> SubscribeAsync(string organisationId, long? referralId, long? after, Func<CancellationToken, Task> payForPage, CancellationToken cancellationToken)
     {
         await ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Stream(this, new Filter(organisationId, referralId), after);
+        return new Stream(this, new Filter(organisationId, referralId), after, payForPage);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -217,7 +224,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
     }
 
     /// <summary>One subscriber's events: registered for live events first, then the replay read up to the head at registration, then the live ones after it.</summary>
-    private sealed class Stream(ReferralEventFeed feed, Filter filter, long? after) : IObservable<ReferralStatusChange>
+    private sealed class Stream(ReferralEventFeed feed, Filter filter, long? after, Func<CancellationToken, Task> payForPage) : IObservable<ReferralStatusChange>
     {
         public IDisposable Subscribe(IObserver<ReferralStatusChange> observer)
         {
@@ -239,17 +246,19 @@ public sealed partial class ReferralEventFeed : BackgroundService
             try
             {
                 var last = after ?? registeredAt;
+                var page = feed.options.ReplayPageSize;
                 while (last < registeredAt)
                 {
+                    await payForPage(cancellationToken).ConfigureAwait(false);
                     await using var db = await feed.databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
                     var replay = await filter.Apply(Events(db, last).Where(e => e.Sequence <= registeredAt))
-                        .Take(feed.options.BatchSize).ToListAsync(cancellationToken).ConfigureAwait(false);
+                        .Take(page).ToListAsync(cancellationToken).ConfigureAwait(false);
                     foreach (var e in replay)
                     {
                         observer.OnNext(e.Change!);
                     }
 
-                    last = replay.Count < feed.options.BatchSize ? registeredAt : replay[^1].Sequence;
+                    last = replay.Count < page ? registeredAt : replay[^1].Sequence;
                 }
 
                 await foreach (var e in listener.Events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))

@@ -69,9 +69,6 @@ public sealed class AccessRecord
 
     public int RowsReturned { get; private init; }
 
-    /// <summary>Set by the endpoint from what disclosure control reports for the request.</summary>
-    public int CellsSuppressed { get; set; }
-
     public AccessOutcome Outcome { get; private init; }
 
     /// <summary>The distinct extensions.code values of the errors, space separated; null when none.</summary>
@@ -99,8 +96,11 @@ public sealed class AccessRecord
     public static AccessRecord Failed(string errorCode, GraphQLDocument? document = null, string? operationName = null, string? queryText = null) =>
         Create(document, operationName, queryText, null, null, AccessOutcome.Failed, [errorCode]);
 
-    /// <summary>The row of the access log: this record, who asked (null when no caller was resolved), when and how long.</summary>
-    public AccessLogEntry ToEntry(Caller? caller, DateTime at, TimeSpan duration) => new()
+    /// <summary>
+    /// The row of the access log: this record, who asked (null when no caller was resolved), when and how long, and what
+    /// disclosure control did to the answer (none when the request never ran).
+    /// </summary>
+    public AccessLogEntry ToEntry(Caller? caller, DateTime at, TimeSpan duration, DisclosureAccount? disclosure = null) => new()
     {
         At = at.Kind == DateTimeKind.Utc ? at : at.ToUniversalTime(),
         ClientId = caller?.ClientId,
@@ -112,7 +112,7 @@ public sealed class AccessRecord
         Datasets = Datasets,
         Dimensions = Dimensions,
         RowsReturned = RowsReturned,
-        CellsSuppressed = CellsSuppressed,
+        CellsSuppressed = disclosure?.CellsSuppressed ?? 0,
         DurationMs = (int)Math.Clamp(Math.Round(duration.TotalMilliseconds), 0, int.MaxValue),
         Outcome = Outcome,
         ErrorCodes = ErrorCodes,

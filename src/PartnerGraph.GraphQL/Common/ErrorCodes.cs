@@ -56,6 +56,8 @@ public static class ErrorCodes
     /// <summary>A subscription sent where no stream can carry it (plain POST or GET): it needs WebSocket or Server-Sent Events.</summary>
     public const string SubscriptionRequiresStream = "SUBSCRIPTION_REQUIRES_STREAM";
     public const string RateLimited = "RATE_LIMITED";
+    public const string TooManyConnections = "TOO_MANY_CONNECTIONS";
+    public const string TooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS";
     public const string PersistedDocumentRequired = "PERSISTED_DOCUMENT_REQUIRED";
     public const string PersistedDocumentNotFound = "PERSISTED_DOCUMENT_NOT_FOUND";
     public const string Timeout = "TIMEOUT";

@@ -39,6 +39,12 @@ public sealed class QueryLimitsOptions
 
     /// <summary>Requests one client may send at once before the per-minute rate holds it back.</summary>
     public int Burst { get; set; } = 60;
+
+    /// <summary>WebSockets and event streams one client may hold open at once.</summary>
+    public int MaxConnectionsPerClient { get; set; } = 10;
+
+    /// <summary>Subscriptions one client may hold live at once, over all its connections.</summary>
+    public int MaxSubscriptionsPerClient { get; set; } = 50;
 }
 
 /// <summary>
@@ -54,35 +60,16 @@ public sealed class QueryLimitsOptions
 /// (a type named ...Connection) without first or last by 20, any other field by 1. @skip and @include are not
 /// looked at: a skipped field still counts, so a directive cannot hide work from the limits.
 /// </remarks>
-public sealed class QueryLimitsRule(IOptions<QueryLimitsOptions> options) : IValidationRule
+public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
 {
     /// <summary>The page size assumed for a connection asked for without first or last.</summary>
     public const int UnpagedConnectionSize = 20;
 
-    /// <inheritdoc/>
-    /// <remarks>Measures before the core rules walk the document, so it works on documents they will refuse too (unknown fields, fragment cycles).</remarks>
-    public ValueTask<INodeVisitor?> GetPreNodeVisitorAsync(ValidationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Operation is { } operation
-            && new OperationMeasure(context.Schema, context.Document, context.Variables ?? Inputs.Empty, options.Value).FirstLimitPassed(operation) is { } error)
-        {
-            context.ReportError(error);
-        }
-
-        return default;
-    }
-
-    /// <inheritdoc/>
-    public ValueTask<IVariableVisitor?> GetVariableVisitorAsync(ValidationContext context) => default;
-
-    /// <inheritdoc/>
-    public ValueTask<INodeVisitor?> GetPostNodeVisitorAsync(ValidationContext context) => default;
-
     /// <summary>
-    /// The first limit the operation to run passes, or null. For the HTTP endpoint to call on the parsed document
-    /// before executing it: the core rules then never see a hostile document (OverlappingFieldsCanBeMerged compares
-    /// fields with one response name pairwise, 9 s for 10,000 of them).
+    /// The first limit the operation to run passes, or null. The pipeline calls it on the parsed document before the
+    /// executer validates it: the core rules then never see a hostile document (OverlappingFieldsCanBeMerged compares
+    /// fields with one response name pairwise, 9 s for 10,000 of them), and it works on documents they would refuse
+    /// too (unknown fields, fragment cycles).
     /// </summary>
     /// <returns>Null also when there is no single operation to run; the executer reports that.</returns>
     public ValidationError? FindLimitPassed(ISchema schema, GraphQLDocument document, string? operationName, Inputs? variables)

@@ -8,17 +8,19 @@ using PartnerGraph.Identity;
 namespace PartnerGraph.GraphQL.Common;
 
 /// <summary>
-/// What one GraphQL request carries besides its document: who is asking, the caller's sharing agreements, and the
-/// batch loaders of this request. It is the execution's user context.
+/// What one GraphQL request carries besides its document: who is asking, the caller's sharing agreements, the batch
+/// loaders of this request, and what its answer disclosed. It is the execution's user context; the operation
+/// pipeline builds it and records what it accumulated.
 /// </summary>
 public sealed class RequestContext : Dictionary<string, object?>
 {
     private readonly ConcurrentDictionary<string, object> loaders = new();
     private readonly Lazy<Task<IReadOnlyList<SharingAgreement>>> agreements;
-    private int cellsSuppressed;
+    private readonly Func<CancellationToken, Task> payForPage;
 
-    public RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock)
-        : this(caller, databases, clock, new(async () =>
+    /// <param name="payForPage">Takes one request of the caller's rate for a page of work the request asks for (see <see cref="PayForPageAsync"/>).</param>
+    public RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock, Func<CancellationToken, Task> payForPage)
+        : this(caller, databases, clock, payForPage, new(async () =>
         {
             await using var db = await databases.CreateDbContextAsync().ConfigureAwait(false);
             return await db.SharingAgreements.Where(a => a.OrganisationId == caller.OrganisationId).ToListAsync().ConfigureAwait(false);
@@ -26,11 +28,12 @@ public sealed class RequestContext : Dictionary<string, object?>
     {
     }
 
-    private RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock, Lazy<Task<IReadOnlyList<SharingAgreement>>> agreements)
+    private RequestContext(Caller caller, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock, Func<CancellationToken, Task> payForPage, Lazy<Task<IReadOnlyList<SharingAgreement>>> agreements)
     {
         Caller = caller;
         Databases = databases;
         Clock = clock;
+        this.payForPage = payForPage;
         this.agreements = agreements;
     }
 
@@ -40,16 +43,21 @@ public sealed class RequestContext : Dictionary<string, object?>
 
     public TimeProvider Clock { get; }
 
-    /// <summary>How many cells disclosure control withheld in this request's answer, for the access log.</summary>
-    public int CellsSuppressed => Volatile.Read(ref cellsSuppressed);
-
-    public void AddCellsSuppressed(int count) => Interlocked.Add(ref cellsSuppressed, count);
+    /// <summary>What disclosure control did to this request's answer, for the access log.</summary>
+    public DisclosureAccount Disclosure { get; } = new();
 
     /// <summary>The caller's organisation's agreements, read once per request.</summary>
     public Task<IReadOnlyList<SharingAgreement>> AgreementsAsync() => agreements.Value;
 
+    /// <summary>
+    /// Takes one request of the caller's rate, waiting while it is spent, before a page of work that one message can ask
+    /// for in any amount (a subscription's replay): the client pays for it as for as many requests, and the server does
+    /// it no faster than the client's rate.
+    /// </summary>
+    public Task PayForPageAsync(CancellationToken cancellationToken) => payForPage(cancellationToken);
+
     /// <summary>The context of one event of a subscription: the same caller and agreements, loaders of its own.</summary>
-    public RequestContext ForEvent() => new(Caller, Databases, Clock, agreements);
+    public RequestContext ForEvent() => new(Caller, Databases, Clock, payForPage, agreements);
 
     /// <summary>The request's loader of that name, made on first use.</summary>
     public BatchLoader<TKey, TValue> Loader<TKey, TValue>(string name, Func<PartnerGraphDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)

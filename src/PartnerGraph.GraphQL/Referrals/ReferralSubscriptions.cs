@@ -5,7 +5,7 @@ using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Domain.Sharing;
 using PartnerGraph.Data.Events;
 using PartnerGraph.GraphQL.Common;
-using PartnerGraph.GraphQL.Transport;
+using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Referrals;
@@ -19,14 +19,15 @@ public sealed class ReferralSubscriptions(ReferralEventFeed feed) : IRootFields
         root.Field<NonNullGraphType<ReferralStatusChangeType>, ReferralStatusChange>("referralStatusChanged")
             .Description("The status changes of referrals the caller's organisation sent or received (of one, with referralId). With after, every later change is sent first from the record, in order, then the live ones: pass the last sequence you saw to resume without a gap or a repeat.")
             .Argument<IdGraphType>("referralId")
-            .Argument<LongGraphType>("after", "The last sequence you received; 0 for every change on record.")
+            .Argument<LongGraphType>("after", "The last sequence you received; 0 for every change on record. The record is sent 20 changes at a time, each 20 counting as one request of your rate.")
             .RequireScopes(Scopes.ReferralsRead)
             .PerSubscriber("after")
             .Resolve(c => (ReferralStatusChange)c.Source!)
             .ResolveStreamAsync(async c =>
             {
                 await c.RequireAgreementAsync(SharedDatasets.Referrals);
-                var caller = c.Request().Caller;
+                var request = c.Request();
+                var caller = request.Caller;
                 long? referralId = c.GetArgument<string?>("referralId") is { } id ? GlobalId.DecodeLong(id, ReferralType.TypeName) : null;
                 var after = c.GetArgument<long?>("after");
                 if (after < 0)
@@ -43,7 +44,7 @@ public sealed class ReferralSubscriptions(ReferralEventFeed feed) : IRootFields
                     }
                 }
 
-                return await feed.SubscribeAsync(caller.OrganisationId, referralId, after, c.CancellationToken);
+                return await feed.SubscribeAsync(caller.OrganisationId, referralId, after, request.PayForPageAsync, c.CancellationToken);
             });
     }
 }

@@ -36,7 +36,7 @@ public sealed class StatisticsQueries(GeographyCatalogue geography, IOptions<Sta
     internal static CaseStatistics Protect(IResolveFieldContext c, CountedTable table, IReadOnlyList<CaseDimension> groupBy, StatisticsOptions options)
     {
         var protectedTable = DisclosureControl.Protect(table.Cells, table.Total, groupBy.Count, new DisclosureOptions { Threshold = options.Threshold, Perturbation = options.Perturbation });
-        c.Request().AddCellsSuppressed(protectedTable.Report.PrimarySuppressed + protectedTable.Report.SecondarySuppressed);
+        c.Request().Disclosure.AddCellsSuppressed(protectedTable.Report.PrimarySuppressed + protectedTable.Report.SecondarySuppressed);
         var positions = StatisticCell.PositionsOf(groupBy);
         var cells = new StatisticCell[protectedTable.Cells.Count];
         for (var i = 0; i < cells.Length; i++)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Organisations;
 using PartnerGraph.GraphQL.Common;
-using PartnerGraph.GraphQL.Transport.Http;
+using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.TrustedDocuments;
@@ -71,22 +71,22 @@ public sealed partial class TrustedDocumentStore
         if (request.DocumentId is null)
         {
             return caller.TrustedDocumentsOnly
-                ? throw new BadGraphQLRequestException(400, ErrorCodes.PersistedDocumentRequired, "This client may run registered documents only: send {\"documentId\": \"sha256:...\"} instead of a query.")
+                ? throw new OperationRefusedException(400, ErrorCodes.PersistedDocumentRequired, "This client may run registered documents only: send {\"documentId\": \"sha256:...\"} instead of a query.")
                 : request;
         }
 
         if (!IsDocumentId(request.DocumentId))
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "documentId must be \"sha256:\" followed by the 64 lower-case hex digits of the document's SHA-256.");
+            throw new OperationRefusedException(400, ErrorCodes.BadRequest, "documentId must be \"sha256:\" followed by the 64 lower-case hex digits of the document's SHA-256.");
         }
 
         if (!string.IsNullOrEmpty(request.Query) && TrustedDocument.IdOf(request.Query) != request.DocumentId)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The query sent with the documentId is not that document; send the documentId alone.");
+            throw new OperationRefusedException(400, ErrorCodes.BadRequest, "The query sent with the documentId is not that document; send the documentId alone.");
         }
 
         var text = await FindAsync(request.DocumentId, caller.OrganisationId, cancellationToken)
-            ?? throw new BadGraphQLRequestException(400, ErrorCodes.PersistedDocumentNotFound, "No document with this id is registered for this client. Register it first (documents add), or check the id.");
+            ?? throw new OperationRefusedException(400, ErrorCodes.PersistedDocumentNotFound, "No document with this id is registered for this client. Register it first (documents add), or check the id.");
         return request with { Query = text };
     }
 

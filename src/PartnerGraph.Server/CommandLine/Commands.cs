@@ -29,6 +29,7 @@ public static partial class Commands
         new("clients list", "clients list", Set(), ListClientsAsync),
         new("clients rotate-secret", "clients rotate-secret --client-id ID [--secret S]", Set("client-id", "secret"), RotateSecretAsync),
         new("clients disable", "clients disable --client-id ID                 no new token; live tokens stop within a minute", Set("client-id"), DisableClientAsync),
+        new("clients scopes", "clients scopes --client-id ID --scopes \"referrals.read ...\"   replace the client's scopes; live tokens lose a removed one within a minute", Set("client-id", "scopes"), SetClientScopesAsync),
         new("clients trusted-only", "clients trusted-only CLIENT on|off           on: the client may run registered (trusted) documents only", Set("client-id"), SetTrustedOnlyAsync),
         new("documents add", "documents add --client CLIENT FILE.graphql...  register documents the client's organisation may run by id (sha256:...)", Set("client"), AddDocumentsAsync),
         new("documents list", "documents list [--client CLIENT]              registered documents and their ids (shipped ones: schema/operations)", Set("client"), ListDocumentsAsync),
@@ -188,6 +189,20 @@ public static partial class Commands
             return clientId;
         });
         Console.WriteLine($"Client {clientId} disabled: it gets no new token, and its live tokens stop working within a minute.");
+        return 0;
+    }
+
+    private static async Task<int> SetClientScopesAsync(WebApplication app, CommandOptions options)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var clientId = options.Required("client-id");
+        var scopes = options.List("scopes");
+        await Onboard(async () =>
+        {
+            await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().SetScopesAsync(clientId, scopes);
+            return clientId;
+        });
+        Console.WriteLine($"Client {clientId} now holds {string.Join(' ', scopes.Order(StringComparer.Ordinal))}: its live tokens lose any other scope within Identity:ClientStatusCacheSeconds; a new scope needs a new token.");
         return 0;
     }
 

@@ -6,7 +6,7 @@ using OpenIddict.Abstractions;
 using PartnerGraph.Data;
 using PartnerGraph.Data.Events;
 using PartnerGraph.GraphQL;
-using PartnerGraph.GraphQL.Transport.Http;
+using PartnerGraph.GraphQL.Transport;
 using PartnerGraph.Identity;
 using PartnerGraph.Identity.Analysts;
 using PartnerGraph.Server.Ide;

@@ -5,6 +5,7 @@ using GraphQL.Types;
 using GraphQLParser;
 using PartnerGraph.Domain.Audit;
 using PartnerGraph.GraphQL.Audit;
+using PartnerGraph.GraphQL.Common;
 using PartnerGraph.Identity;
 using MiniSchema = GraphQL.Types.Schema;
 
@@ -279,10 +280,12 @@ public sealed class AccessRecordTests
     public void The_entry_names_the_caller_the_time_the_duration_and_the_suppressed_cells()
     {
         var record = Describe("{ caseStatistics(groupBy: [SEX]) { total { count } } }", Executed());
-        record.CellsSuppressed = 7;
+        var disclosure = new DisclosureAccount();
+        disclosure.AddCellsSuppressed(3);
+        disclosure.AddCellsSuppressed(4);
         var at = new DateTime(2026, 3, 1, 9, 30, 0, DateTimeKind.Utc);
 
-        var entry = record.ToEntry(new Caller("atd", "demo-government-analyst", "analyst-42", new HashSet<string>()), at, TimeSpan.FromMilliseconds(12.6));
+        var entry = record.ToEntry(new Caller("atd", "demo-government-analyst", "analyst-42", new HashSet<string>()), at, TimeSpan.FromMilliseconds(12.6), disclosure);
         var anonymous = AccessRecord.Refused("UNAUTHENTICATED").ToEntry(null, at, TimeSpan.Zero);
 
         Assert.Equal(("atd", "demo-government-analyst", "analyst-42"), (entry.OrganisationId, entry.ClientId, entry.PersonId));

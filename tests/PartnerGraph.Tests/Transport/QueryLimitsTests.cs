@@ -9,13 +9,19 @@ using GraphQLParser;
 using GraphQLParser.AST;
 using Microsoft.Extensions.Options;
 using PartnerGraph.GraphQL.Common;
-using PartnerGraph.GraphQL.Transport.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using PartnerGraph.GraphQL.Pipeline;
 using Xunit.Abstractions;
 using SdlSchema = GraphQL.Types.Schema;
 
 namespace PartnerGraph.Tests.Transport;
 
-/// <summary>Depth, cost and alias limits through GraphQL.NET's own executer, hostile documents, and the per-client rate limiter.</summary>
+/// <summary>
+/// Depth, cost and alias limits, hostile documents, and the per-client rate limiter, through the pipeline's own steps:
+/// the parse (DocumentCache), the limits measured on the parsed document (QueryLimits), then validation and execution
+/// (GraphQLRunner).
+/// </summary>
 public sealed class QueryLimitsTests(ITestOutputHelper output)
 {
     // A recursive type, plain lists with page arguments and a connection: the shapes the limits are about.
@@ -228,10 +234,10 @@ public sealed class QueryLimitsTests(ITestOutputHelper output)
         // One response name 10,000 times: the core OverlappingFieldsCanBeMerged compares every pair (about 9 s), so
         // the endpoint measures the parsed document first and never hands such a document to the executer.
         var query = "{ " + Repeat("a: node { id } ", 10_000) + "}";
-        var rule = new QueryLimitsRule(Options.Create(new QueryLimitsOptions()));
+        var limits = new QueryLimits(Options.Create(new QueryLimitsOptions()));
 
         var stopwatch = Stopwatch.StartNew();
-        var error = rule.FindLimitPassed(LimitsSchema, Parser.Parse(query), operationName: null, variables: null);
+        var error = limits.FindLimitPassed(LimitsSchema, Parser.Parse(query), operationName: null, variables: null);
         stopwatch.Stop();
 
         output.WriteLine($"parsed and measured in {stopwatch.Elapsed.TotalMilliseconds:F0} ms");
@@ -246,21 +252,21 @@ public sealed class QueryLimitsTests(ITestOutputHelper output)
     [InlineData("Missing", null)]
     public void Measuring_before_execution_picks_the_operation_the_executer_runs(string? operationName, string? code)
     {
-        var rule = new QueryLimitsRule(Options.Create(new QueryLimitsOptions()));
+        var limits = new QueryLimits(Options.Create(new QueryLimitsOptions()));
         var twoOperations = Parser.Parse("query Small { node { id } } query Deep " + Nested(13));
 
         // Without a name there is no single operation to run: the executer, not the limits, reports that.
-        Assert.Equal(code, rule.FindLimitPassed(LimitsSchema, twoOperations, operationName, variables: null)?.Code);
+        Assert.Equal(code, limits.FindLimitPassed(LimitsSchema, twoOperations, operationName, variables: null)?.Code);
     }
 
     [Fact]
     public void Measuring_before_execution_reads_variables_and_locates_the_field()
     {
-        var rule = new QueryLimitsRule(Options.Create(new QueryLimitsOptions()));
+        var limits = new QueryLimits(Options.Create(new QueryLimitsOptions()));
         var document = Parser.Parse("query Pages($n: Int) {\n  nodes(first: $n) {\n    children(first: $n) { id }\n  }\n}");
 
-        Assert.Null(rule.FindLimitPassed(LimitsSchema, document, null, Json.Deserialize<Inputs>("""{ "n": 10 }""")));
-        var error = rule.FindLimitPassed(LimitsSchema, document, null, Json.Deserialize<Inputs>("""{ "n": 100 }"""));
+        Assert.Null(limits.FindLimitPassed(LimitsSchema, document, null, Json.Deserialize<Inputs>("""{ "n": 10 }""")));
+        var error = limits.FindLimitPassed(LimitsSchema, document, null, Json.Deserialize<Inputs>("""{ "n": 100 }"""));
 
         Assert.Equal(ErrorCodes.MaxCostExceeded, error?.Code);
         var location = Assert.Single(error!.Locations!);
@@ -272,18 +278,18 @@ public sealed class QueryLimitsTests(ITestOutputHelper output)
     {
         var query = Nested(1_000);
 
-        // As text, the parser's own depth limit (128 AST levels) refuses it before validation, but as an
-        // unhandled error: the endpoint must answer GraphQLMaxDepthExceededException itself.
-        var (asText, textElapsed) = await TimedAsync(() => ExecuteAsync(query));
-        Assert.False(asText.Executed);
-        Assert.IsType<GraphQLParser.Exceptions.GraphQLMaxDepthExceededException>(Assert.Single(asText.Errors!).InnerException);
-
-        // Parsed without that limit, the rule measures it without recursion, before validation, as the endpoint does:
-        // the core rules walk a document recursively, and 1,000 levels of that can overflow a thread's stack.
-        var document = Parser.Parse(query, new ParserOptions { MaxDepth = 10_000 });
-        var rule = new QueryLimitsRule(Options.Create(new QueryLimitsOptions()));
+        // As text, the parse step's depth limit (128 AST levels) refuses it before anything walks it.
         var stopwatch = Stopwatch.StartNew();
-        var refused = rule.FindLimitPassed(LimitsSchema, document, operationName: null, variables: null);
+        var asText = Assert.Throws<OperationRefusedException>(() => Documents.Parse(query)).Refusal;
+        var textElapsed = stopwatch.Elapsed;
+        Assert.Equal((400, ErrorCodes.MaxDepthExceeded), (asText.StatusCode, asText.Code));
+
+        // Parsed without that limit, the limits measure it without recursion, before validation: the core rules walk a
+        // document recursively, and 1,000 levels of that can overflow a thread's stack.
+        var document = Parser.Parse(query, new ParserOptions { MaxDepth = 10_000 });
+        var limits = new QueryLimits(Options.Create(new QueryLimitsOptions()));
+        stopwatch.Restart();
+        var refused = limits.FindLimitPassed(LimitsSchema, document, operationName: null, variables: null);
         var parsedElapsed = stopwatch.Elapsed;
         Assert.Equal(ErrorCodes.MaxDepthExceeded, refused?.Code);
 
@@ -333,61 +339,81 @@ public sealed class QueryLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_client_past_its_burst_waits_while_another_client_gets_through()
+    public async Task A_client_past_its_burst_waits_while_another_client_gets_through()
     {
-        using var limiter = new ClientRateLimiter(Options.Create(new QueryLimitsOptions { Burst = 3, RequestsPerMinute = 60 }));
+        var limiter = new LocalClientRateLimiter(Options.Create(new QueryLimitsOptions { Burst = 3, RequestsPerMinute = 60 }), new FakeTimeProvider());
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.True(limiter.TryAcquire("world-vision-th", out var none));
-            Assert.Equal(TimeSpan.Zero, none);
+            Assert.Null(await limiter.TryTakeAsync("world-vision-th"));
         }
 
-        Assert.False(limiter.TryAcquire("world-vision-th", out var retryAfter));
-        Assert.True(retryAfter >= TimeSpan.FromSeconds(1), $"retry after {retryAfter}");
-        Assert.Equal(0, retryAfter.Ticks % TimeSpan.TicksPerSecond);
-
-        Assert.True(limiter.TryAcquire("msdhs-atd", out _));
+        Assert.Equal(TimeSpan.FromSeconds(1), await limiter.TryTakeAsync("world-vision-th"));
+        Assert.Null(await limiter.TryTakeAsync("msdhs-atd"));
     }
 
     [Fact]
-    public void A_client_gets_requests_back_at_the_configured_rate()
+    public async Task A_client_gets_requests_back_at_the_configured_rate_and_no_more_than_its_burst()
     {
-        // 600 a minute is 10 a second.
-        using var limiter = new ClientRateLimiter(Options.Create(new QueryLimitsOptions { Burst = 1, RequestsPerMinute = 600 }));
-        Assert.True(limiter.TryAcquire("msdhs-atd", out _));
-        Assert.False(limiter.TryAcquire("msdhs-atd", out _));
+        // 600 a minute is one every 100 ms.
+        var clock = new FakeTimeProvider();
+        var limiter = new LocalClientRateLimiter(Options.Create(new QueryLimitsOptions { Burst = 2, RequestsPerMinute = 600 }), clock);
+        Assert.Null(await limiter.TryTakeAsync("msdhs-atd"));
+        Assert.Null(await limiter.TryTakeAsync("msdhs-atd"));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), await limiter.TryTakeAsync("msdhs-atd"));
 
-        var waited = Stopwatch.StartNew();
-        while (!limiter.TryAcquire("msdhs-atd", out _))
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(5), "no request came back within 5 s");
-            Thread.Sleep(50);
-        }
+        clock.Advance(TimeSpan.FromMilliseconds(99));
+        Assert.NotNull(await limiter.TryTakeAsync("msdhs-atd"));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Null(await limiter.TryTakeAsync("msdhs-atd"));
 
-        output.WriteLine($"a request came back after {waited.ElapsedMilliseconds} ms");
+        // An hour idle refills the bucket to its burst, not beyond.
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Null(await limiter.TryTakeAsync("msdhs-atd"));
+        Assert.Null(await limiter.TryTakeAsync("msdhs-atd"));
+        Assert.NotNull(await limiter.TryTakeAsync("msdhs-atd"));
+    }
+
+    [Fact]
+    public async Task Paced_work_waits_for_the_rate_instead_of_being_refused()
+    {
+        var clock = new FakeTimeProvider();
+        var limiter = new LocalClientRateLimiter(Options.Create(new QueryLimitsOptions { Burst = 1, RequestsPerMinute = 60 }), clock);
+        await limiter.TakeAsync("msdhs-atd", clock, CancellationToken.None);
+
+        var second = limiter.TakeAsync("msdhs-atd", clock, CancellationToken.None);
+        Assert.False(second.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await second.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public void Rate_limits_below_one_are_refused_when_the_limiter_is_made()
     {
-        Assert.Throws<OptionsValidationException>(() => new ClientRateLimiter(Options.Create(new QueryLimitsOptions { Burst = 0 })));
+        Assert.Throws<OptionsValidationException>(() => new LocalClientRateLimiter(Options.Create(new QueryLimitsOptions { Burst = 0 }), new FakeTimeProvider()));
     }
 
-    private static async Task<ExecutionResult> ExecuteAsync(
-        string query, string? variables = null, string? operationName = null, QueryLimitsOptions? limits = null, GraphQLDocument? document = null, ISchema? schema = null)
+    private static readonly DocumentCache Documents = new(Options.Create(new DocumentCacheOptions()));
+
+    /// <summary>
+    /// A request as the pipeline runs it once it has a document: parsed by the parse step, measured by the limits, then
+    /// validated and executed by the run step, each with the production class.
+    /// </summary>
+    private static async Task<ExecutionResult> ExecuteAsync(string query, string? variables = null, string? operationName = null, QueryLimitsOptions? limits = null, ISchema? schema = null)
     {
-        var rule = new QueryLimitsRule(Options.Create(limits ?? new QueryLimitsOptions()));
-        return await new DocumentExecuter().ExecuteAsync(new ExecutionOptions
+        schema ??= LimitsSchema;
+        limits ??= new QueryLimitsOptions();
+
+        // Read as the HTTP endpoint reads them, so numbers arrive as the JSON reader makes them.
+        var request = new GraphQLRequest(query, operationName, variables is null ? null : Json.Deserialize<Inputs>(variables), null);
+        var document = Documents.Parse(query);
+        if (document is not null && new QueryLimits(Options.Create(limits)).FindLimitPassed(schema, document, operationName, request.Variables) is { } tooMuch)
         {
-            Schema = schema ?? LimitsSchema,
-            Query = query,
-            Document = document,
-            OperationName = operationName,
-            // Read as the HTTP endpoint reads them, so numbers arrive as the JSON reader makes them.
-            Variables = variables is null ? null : Json.Deserialize<Inputs>(variables),
-            ValidationRules = DocumentValidator.CoreRules.Append(rule),
-        });
+            return new ExecutionResult { Errors = [tooMuch] };
+        }
+
+        var runner = new GraphQLRunner(new DocumentExecuter(), new DocumentValidator(), new ServiceCollection().BuildServiceProvider(), Options.Create(limits));
+        return await runner.ExecuteAsync(schema, new Dictionary<string, object?>(), request, document, CancellationToken.None);
     }
 
     private async Task<(ExecutionResult Result, TimeSpan Elapsed)> TimedAsync(Func<Task<ExecutionResult>> execute, [System.Runtime.CompilerServices.CallerMemberName] string test = "")

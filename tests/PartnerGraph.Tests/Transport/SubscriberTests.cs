@@ -1,4 +1,4 @@
-using PartnerGraph.GraphQL.Transport;
+using PartnerGraph.GraphQL.Pipeline;
 
 namespace PartnerGraph.Tests.Transport;
 
@@ -8,7 +8,7 @@ public sealed class SubscriberTests
     [Fact]
     public async Task A_subscriber_too_far_behind_reads_what_was_kept_and_is_then_told_it_fell_behind()
     {
-        using var subscriber = new Subscriber(_ => { });
+        await using var subscriber = new Subscriber(_ => { });
         for (var n = 0; n <= SubscriptionFanOut.MaxPendingResults; n++)
         {
             subscriber.Offer(new byte[] { 1 });

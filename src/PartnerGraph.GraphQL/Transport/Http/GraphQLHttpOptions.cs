@@ -7,7 +7,4 @@ public sealed class GraphQLHttpOptions
 
     /// <summary>The largest request body accepted; larger ones get 413.</summary>
     public int MaxRequestBytes { get; set; } = 256 * 1024;
-
-    /// <summary>How many parsed documents are kept for reuse.</summary>
-    public int DocumentCacheSize { get; set; } = 1000;
 }

@@ -3,33 +3,38 @@ using GraphQL;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Pipeline;
 
 namespace PartnerGraph.GraphQL.Transport.Http;
 
-/// <summary>A GraphQL request as it arrived: the document (empty when only its id was sent) and its parameters.</summary>
-public sealed record GraphQLRequest(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions, string? DocumentId = null);
-
-/// <summary>A request that is not a well-formed GraphQL-over-HTTP request: its status code and error.</summary>
-public sealed class BadGraphQLRequestException(int statusCode, string code, string message) : Exception(message)
-{
-    public int StatusCode { get; } = statusCode;
-    public string Code { get; } = code;
-}
-
 /// <summary>Reads GET query strings and POST JSON bodies into a GraphQLRequest, refusing anything malformed.</summary>
-public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions<QueryLimitsOptions> limits)
+public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions<QueryLimitsOptions> limits, IOptions<GraphQLHttpOptions> options)
 {
     /// <summary>Deepest JSON accepted in a body or a parameter: far deeper than any input type of the schema nests.</summary>
     public const int MaxJsonDepth = 64;
 
-    public GraphQLRequest ReadGet(IQueryCollection query)
+    /// <summary>The request of a GET or a POST; any other method is refused with 405.</summary>
+    public async ValueTask<GraphQLRequest> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (HttpMethods.IsGet(request.Method))
+        {
+            return ReadGet(request.Query);
+        }
+
+        return HttpMethods.IsPost(request.Method)
+            ? await ReadPostAsync(request, options.Value.MaxRequestBytes, cancellationToken)
+            : throw new OperationRefusedException(405, ErrorCodes.MethodNotAllowed, "Use POST, or GET for queries.");
+    }
+
+    private GraphQLRequest ReadGet(IQueryCollection query)
     {
         var text = query["query"];
         var extensions = ParseMap(Single(query, "extensions"), "extensions");
         var documentId = Single(query, "documentId") ?? PersistedQueryHash(extensions);
         if (text.Count > 1 || (string.IsNullOrEmpty(text.FirstOrDefault()) && documentId is null))
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "A GET request needs exactly one query parameter holding the GraphQL document, or a documentId.");
+            throw new OperationRefusedException(400, ErrorCodes.BadRequest, "A GET request needs exactly one query parameter holding the GraphQL document, or a documentId.");
         }
 
         return new GraphQLRequest(
@@ -40,16 +45,16 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
             documentId);
     }
 
-    public async Task<GraphQLRequest> ReadPostAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    private async Task<GraphQLRequest> ReadPostAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentType is null)
         {
-            throw new BadGraphQLRequestException(415, ErrorCodes.UnsupportedMediaType, "Send the request with Content-Type: application/json.");
+            throw new OperationRefusedException(415, ErrorCodes.UnsupportedMediaType, "Send the request with Content-Type: application/json.");
         }
 
         if (!MediaTypes.IsJson(request.ContentType))
         {
-            throw new BadGraphQLRequestException(415, ErrorCodes.UnsupportedMediaType, $"Content-Type '{GlobalId.Truncate(request.ContentType)}' is not supported; send application/json in UTF-8.");
+            throw new OperationRefusedException(415, ErrorCodes.UnsupportedMediaType, $"Content-Type '{GlobalId.Truncate(request.ContentType)}' is not supported; send application/json in UTF-8.");
         }
 
         if (request.ContentLength > maxBytes)
@@ -60,12 +65,12 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         var body = await ReadBodyAsync(request.Body, maxBytes, cancellationToken);
         if (body.Length == 0)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request body is empty; send {\"query\": \"...\"}.");
+            throw new OperationRefusedException(400, ErrorCodes.BadRequest, "The request body is empty; send {\"query\": \"...\"}.");
         }
 
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, "The request body is not valid UTF-8 JSON.");
+            throw new OperationRefusedException(400, ErrorCodes.InvalidJson, "The request body is not valid UTF-8 JSON.");
         }
 
         JsonDocument json;
@@ -75,7 +80,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         }
         catch (JsonException)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, "The request body is not valid UTF-8 JSON.");
+            throw new OperationRefusedException(400, ErrorCodes.InvalidJson, "The request body is not valid UTF-8 JSON.");
         }
 
         using (json)
@@ -94,7 +99,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         catch (InvalidOperationException)
         {
             // A string with a lone surrogate (\ud800) is valid JSON but no text; reading it throws.
-            throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, "The request holds a string that is not valid Unicode (a lone surrogate escape).");
+            throw new OperationRefusedException(400, ErrorCodes.InvalidJson, "The request holds a string that is not valid Unicode (a lone surrogate escape).");
         }
     }
 
@@ -102,7 +107,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request body must be one JSON object: {\"query\": \"...\", \"variables\": {...}}. Batches are not accepted.");
+            throw new OperationRefusedException(400, ErrorCodes.BadRequest, "The request body must be one JSON object: {\"query\": \"...\", \"variables\": {...}}. Batches are not accepted.");
         }
 
         string? query = null;
@@ -116,14 +121,14 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
             {
                 case "query":
                     query = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()
-                        : throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
+                        : throw new OperationRefusedException(400, ErrorCodes.BadRequest, "query must be a string holding the GraphQL document.");
                     break;
                 case "documentId":
                     documentId = property.Value.ValueKind switch
                     {
                         JsonValueKind.String => property.Value.GetString(),
                         JsonValueKind.Null => null,
-                        _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "documentId must be a string: \"sha256:\" and the document's hash."),
+                        _ => throw new OperationRefusedException(400, ErrorCodes.BadRequest, "documentId must be a string: \"sha256:\" and the document's hash."),
                     };
                     break;
                 case "operationName":
@@ -131,7 +136,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
                     {
                         JsonValueKind.String => property.Value.GetString(),
                         JsonValueKind.Null => null,
-                        _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "operationName must be a string or null."),
+                        _ => throw new OperationRefusedException(400, ErrorCodes.BadRequest, "operationName must be a string or null."),
                     };
                     break;
                 case "variables":
@@ -148,7 +153,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         documentId ??= PersistedQueryHash(extensions);
         if (string.IsNullOrEmpty(query) && documentId is null)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"} or {\"documentId\": \"sha256:...\"}.");
+            throw new OperationRefusedException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"} or {\"documentId\": \"sha256:...\"}.");
         }
 
         return new GraphQLRequest(query ?? "", operationName, variables, extensions, documentId);
@@ -169,14 +174,14 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
             case JsonValueKind.Object:
                 if (LongestArray(value) > limits.Value.MaxListItems)
                 {
-                    throw new BadGraphQLRequestException(400, ErrorCodes.MaxListItemsExceeded, $"{name} holds a list of more than {limits.Value.MaxListItems} items; at most {limits.Value.MaxListItems} are allowed. Split the request.");
+                    throw new OperationRefusedException(400, ErrorCodes.MaxListItemsExceeded, $"{name} holds a list of more than {limits.Value.MaxListItems} items; at most {limits.Value.MaxListItems} are allowed. Split the request.");
                 }
 
                 return serializer.ReadNode<Inputs>(value);
             case JsonValueKind.Null:
                 return null;
             default:
-                throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, $"{name} must be a JSON object or null.");
+                throw new OperationRefusedException(400, ErrorCodes.BadRequest, $"{name} must be a JSON object or null.");
         }
     }
 
@@ -225,7 +230,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.InvalidJson, $"The {name} parameter is not valid JSON.");
+            throw new OperationRefusedException(400, ErrorCodes.InvalidJson, $"The {name} parameter is not valid JSON.");
         }
     }
 
@@ -236,7 +241,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         {
             0 => null,
             1 => values[0],
-            _ => throw new BadGraphQLRequestException(400, ErrorCodes.BadRequest, $"The {name} parameter is given more than once."),
+            _ => throw new OperationRefusedException(400, ErrorCodes.BadRequest, $"The {name} parameter is given more than once."),
         };
     }
 
@@ -258,6 +263,6 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
-    private static BadGraphQLRequestException TooLarge(int maxBytes) =>
+    private static OperationRefusedException TooLarge(int maxBytes) =>
         new(413, ErrorCodes.RequestTooLarge, $"The request body is larger than {maxBytes} bytes. Send smaller documents and variables.");
 }

@@ -3,9 +3,8 @@ using GraphQL;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.GraphQL.Transport.Http;
-using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Transport.Sse;
 
@@ -16,9 +15,6 @@ public sealed class GraphQLSseOptions
     /// <summary>How often an idle stream gets a comment line, so proxies keep it open; 0 turns it off.</summary>
     public double KeepAliveSeconds { get; set; } = 15;
 
-    /// <summary>How often the token of a stream is checked again (and at its expiry).</summary>
-    public double AuthorizationCheckSeconds { get; set; } = 30;
-
     /// <summary>
     /// The shortest time between two writes of one subscription's events, in milliseconds: events that come sooner wait
     /// and go out together in one write (the first after a quiet spell goes at once); 0 writes each as it comes.
@@ -28,10 +24,11 @@ public sealed class GraphQLSseOptions
 
 /// <summary>
 /// GraphQL over Server-Sent Events, the graphql-sse protocol's distinct connections mode: one request, one stream of
-/// next events and a complete event. Errors found before execution arrive as a next event too (the protocol asks it,
-/// so that EventSource clients can read them). The token comes in the Authorization header, as for any HTTP request.
+/// next events and a complete event. The stream is one of the client's connections; its token comes in the
+/// Authorization header, as for any HTTP request. Refusals before the operation runs are HTTP answers with a status;
+/// errors found once it runs arrive as a next event (the protocol asks it, so that EventSource clients can read them).
 /// </summary>
-public sealed class GraphQLSseTransport(GraphQLRunner runner, CallerWatch watch, IGraphQLTextSerializer serializer, TimeProvider clock, IOptions<GraphQLSseOptions> options)
+public sealed class GraphQLSseTransport(OperationPipeline pipeline, GraphQLRequestReader reader, HttpAnswers answers, IGraphQLTextSerializer serializer, TimeProvider clock, IOptions<GraphQLSseOptions> options)
 {
     public const string EventStream = "text/event-stream";
 
@@ -45,85 +42,112 @@ public sealed class GraphQLSseTransport(GraphQLRunner runner, CallerWatch watch,
         MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
         && accepted.Any(a => a.MediaType.Equals(EventStream, StringComparison.OrdinalIgnoreCase) && a.Quality is not 0);
 
-    /// <summary>Runs the request and streams its results; returns what ran, for the access log.</summary>
-    public async Task<OperationOutcome> StreamAsync(HttpContext http, RequestContext context, GraphQLRequest request, string token)
+    public async Task HandleAsync(HttpContext http)
     {
         var cancellationToken = http.RequestAborted;
-        var outcome = await runner.RunAsync(context, request, http.RequestServices, cancellationToken);
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = EventStream + "; charset=utf-8";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        var body = http.Response.Body;
-        if (outcome.Stream is not { } stream)
+        var credential = HttpAnswers.Credential(http.Request);
+        var (connection, refused) = await pipeline.ConnectAsync(credential, TransportKind.ServerSentEvents, cancellationToken);
+        if (connection is null)
         {
-            await WriteNextAsync(body, Encoding.UTF8.GetBytes(serializer.Serialize(outcome.Result)), cancellationToken);
-            await body.WriteAsync(Complete, cancellationToken);
-            return outcome;
+            await answers.WriteRefusalAsync(http, refused!, MediaTypes.Json);
+            return;
         }
 
-        using (stream)
-        using (var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        await using (connection)
         {
-            await http.Response.StartAsync(cancellationToken);
-            await body.FlushAsync(cancellationToken);
-            var pacer = new SendPacer(TimeSpan.FromMilliseconds(options.Value.SendIntervalMilliseconds), clock);
-            var refused = watch.UntilRefusedAsync(token, context.Caller, TimeSpan.FromSeconds(options.Value.AuthorizationCheckSeconds), ended.Token);
-            try
+            var outcome = await pipeline.RunAsync(new OperationCall(TransportKind.ServerSentEvents, credential, ct => reader.ReadAsync(http.Request, ct)) { Connection = connection }, cancellationToken);
+            if (outcome.Refusal is { } refusal)
             {
-                while (true)
+                await answers.WriteRefusalAsync(http, refusal, MediaTypes.Json);
+                return;
+            }
+
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = EventStream + "; charset=utf-8";
+            http.Response.Headers.CacheControl = "no-cache";
+            http.Response.Headers["X-Accel-Buffering"] = "no";
+            if (outcome.Stream is { } stream)
+            {
+                await using (stream)
                 {
-                    var next = stream.Results.WaitToReadAsync(ended.Token).AsTask();
-                    var keepAlive = options.Value.KeepAliveSeconds > 0 ? Task.Delay(TimeSpan.FromSeconds(options.Value.KeepAliveSeconds), clock, ended.Token) : Task.Delay(Timeout.Infinite, ended.Token);
-                    var first = await Task.WhenAny(next, keepAlive, refused);
-                    if (first == refused)
-                    {
-                        var refusal = await refused;
-                        var error = new ExecutionResult { Errors = [new ExecutionError(refusal.Description ?? "The token no longer holds.") { Code = refusal.ErrorCode }] };
-                        await WriteNextAsync(body, Encoding.UTF8.GetBytes(serializer.Serialize(error)), cancellationToken);
-                        break;
-                    }
+                    await StreamAsync(http, connection, stream);
+                }
+            }
+            else
+            {
+                await WriteNextAsync(http.Response.Body, Encoding.UTF8.GetBytes(serializer.Serialize(outcome.Result)), cancellationToken);
+                await http.Response.Body.WriteAsync(Complete, cancellationToken);
+            }
+        }
+    }
 
-                    if (first == keepAlive)
-                    {
-                        await body.WriteAsync(KeepAlive, cancellationToken);
-                        await body.FlushAsync(cancellationToken);
-                        continue;
-                    }
-
-                    if (!await next)
-                    {
-                        await stream.Results.Completion; // throws when the subscriber fell too far behind
-                        break;
-                    }
-
-                    await pacer.WaitTurnAsync(cancellationToken);
-                    while (stream.Results.TryRead(out var result))
-                    {
-                        await WriteNextAsync(body, result, cancellationToken);
-                    }
-
-                    await body.FlushAsync(cancellationToken);
+    private async Task StreamAsync(HttpContext http, ClientConnection connection, Subscriber stream)
+    {
+        var cancellationToken = http.RequestAborted;
+        var body = http.Response.Body;
+        await http.Response.StartAsync(cancellationToken);
+        await body.FlushAsync(cancellationToken);
+        var pacer = new SendPacer(TimeSpan.FromMilliseconds(options.Value.SendIntervalMilliseconds), clock);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var next = stream.Results.WaitToReadAsync(ended.Token).AsTask();
+                var keepAlive = options.Value.KeepAliveSeconds > 0 ? Task.Delay(TimeSpan.FromSeconds(options.Value.KeepAliveSeconds), clock, ended.Token) : Task.Delay(Timeout.Infinite, ended.Token);
+                var first = await Task.WhenAny(next, keepAlive, connection.Revoked);
+                if (first == connection.Revoked)
+                {
+                    await WriteRefusalAsync(body, await connection.Revoked, cancellationToken);
+                    break;
                 }
 
-                await body.WriteAsync(Complete, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                // the client closed the stream: that is how it completes a subscription
-            }
-            catch (SubscriberTooSlowException)
-            {
-                // ending the stream without complete tells the client to reconnect and resume with its cursor
-            }
-            finally
-            {
-                await ended.CancelAsync();
-            }
-        }
+                if (first == keepAlive)
+                {
+                    await body.WriteAsync(KeepAlive, cancellationToken);
+                    await body.FlushAsync(cancellationToken);
+                    continue;
+                }
 
-        return outcome;
+                if (!await next)
+                {
+                    await stream.Results.Completion; // throws when the subscriber fell too far behind or was revoked
+                    break;
+                }
+
+                await pacer.WaitTurnAsync(cancellationToken);
+                while (stream.Results.TryRead(out var result))
+                {
+                    await WriteNextAsync(body, result, cancellationToken);
+                }
+
+                await body.FlushAsync(cancellationToken);
+            }
+
+            await body.WriteAsync(Complete, cancellationToken);
+        }
+        catch (OperationRevokedException revoked)
+        {
+            await WriteRefusalAsync(body, revoked.Refusal, cancellationToken);
+            await body.WriteAsync(Complete, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the client closed the stream: that is how it completes a subscription
+        }
+        catch (SubscriberTooSlowException)
+        {
+            // ending the stream without complete tells the client to reconnect and resume with its cursor
+        }
+        finally
+        {
+            await ended.CancelAsync();
+        }
     }
+
+    /// <summary>The end of a subscription the client may no longer hold, as its last next event.</summary>
+    private Task WriteRefusalAsync(Stream body, OperationRefusal refusal, CancellationToken cancellationToken) =>
+        WriteNextAsync(body, Encoding.UTF8.GetBytes(serializer.Serialize(new ExecutionResult { Errors = [new ExecutionError(refusal.Message) { Code = refusal.Code }] })), cancellationToken);
 
     private static async Task WriteNextAsync(Stream body, ReadOnlyMemory<byte> result, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public static class GraphQLWsProtocol
         public const int SubscriberAlreadyExists = 4409;
         public const int TooManyInitialisationRequests = 4429;
         public const int InternalServerError = 4500;
+        public const int PolicyViolation = 1008;
         public const int MessageTooBig = 1009;
         public const int TryAgainLater = 1013;
     }
@@ -41,9 +42,6 @@ public sealed class GraphQLWsOptions
 
     /// <summary>How often the server pings an idle connection; 0 turns it off.</summary>
     public double KeepAliveSeconds { get; set; } = 15;
-
-    /// <summary>How often the token of a connection is checked again (and at its expiry), so a disabled client is cut off.</summary>
-    public double AuthorizationCheckSeconds { get; set; } = 30;
 
     /// <summary>The largest message the server reads (then 1009).</summary>
     public int MaxMessageBytes { get; set; } = 256 * 1024;

@@ -1,46 +1,33 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using GraphQL;
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PartnerGraph.Data;
-using PartnerGraph.GraphQL.Audit;
 using PartnerGraph.GraphQL.Common;
+using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.GraphQL.Transport.Http;
-using PartnerGraph.Identity;
 using static PartnerGraph.GraphQL.Transport.WebSockets.GraphQLWsProtocol;
 
 namespace PartnerGraph.GraphQL.Transport.WebSockets;
 
 /// <summary>
-/// GraphQL over WebSocket with the graphql-transport-ws protocol: the token comes in connection_init, operations run
-/// through the same runner as HTTP, and the socket closes with the protocol's codes when a client breaks its rules.
+/// GraphQL over WebSocket with the graphql-transport-ws protocol: the token comes in connection_init, which opens one
+/// of the client's connections; each subscribe message runs through the operation pipeline like any HTTP request; the
+/// socket closes with the protocol's codes when a client breaks its rules, and with 4403 when its caller is revoked.
 /// </summary>
 public sealed class GraphQLWsTransport(
-    GraphQLRunner runner,
-    CallerResolver callers,
-    CallerWatch watch,
+    OperationPipeline pipeline,
     GraphQLRequestReader reader,
-    TrustedDocuments.TrustedDocumentStore trustedDocuments,
     IGraphQLTextSerializer serializer,
-    AccessLogWriter accessLog,
-    IDbContextFactory<PartnerGraphDbContext> databases,
     TimeProvider clock,
     IOptions<GraphQLWsOptions> options)
 {
-    private readonly GraphQLRunner runner = runner;
-    private readonly CallerResolver callers = callers;
-    private readonly CallerWatch watch = watch;
+    private readonly OperationPipeline pipeline = pipeline;
     private readonly GraphQLRequestReader reader = reader;
-    private readonly TrustedDocuments.TrustedDocumentStore trustedDocuments = trustedDocuments;
     private readonly IGraphQLTextSerializer serializer = serializer;
-    private readonly AccessLogWriter accessLog = accessLog;
-    private readonly IDbContextFactory<PartnerGraphDbContext> databases = databases;
     private readonly TimeProvider clock = clock;
     private readonly IOptions<GraphQLWsOptions> options = options;
 
@@ -74,8 +61,7 @@ public sealed class GraphQLWsTransport(
         private readonly ConcurrentDictionary<string, CancellationTokenSource> operations = new(StringComparer.Ordinal);
         private int initialised;
         private int closed;
-        private Caller? caller;
-        private string? token;
+        private ClientConnection? client;
 
         public async Task RunAsync()
         {
@@ -97,6 +83,11 @@ public sealed class GraphQLWsTransport(
                 foreach (var operation in operations.Values)
                 {
                     await operation.CancelAsync();
+                }
+
+                if (client is not null)
+                {
+                    await client.DisposeAsync();
                 }
             }
         }
@@ -194,30 +185,18 @@ public sealed class GraphQLWsTransport(
                 return;
             }
 
-            token = CallerResolver.BearerToken(message.Authorization);
-            CallerResolution resolution;
-            try
+            var (opened, refusal) = await transport.pipeline.ConnectAsync(BearerCredential.FromAuthorization(message.Authorization), TransportKind.WebSocket, lifetime.Token);
+            if (opened is null)
             {
-                resolution = await transport.callers.ResolveAsync(token, lifetime.Token);
-            }
-            catch (Exception e) when (DatabaseAvailability.IsUnavailable(e))
-            {
-                // The caller cannot be checked just now: 1013 (try again later), which clients retry, not 4403.
-                await CloseAsync(CloseCode.TryAgainLater, $"Try again later: {ErrorCodes.DatabaseUnavailable}");
+                await CloseAsync(refusal!);
                 return;
             }
 
-            if (resolution.Caller is null)
-            {
-                await CloseAsync(CloseCode.Forbidden, $"Forbidden: {resolution.ErrorCode}");
-                return;
-            }
-
-            caller = resolution.Caller;
+            client = opened;
             Volatile.Write(ref initialised, 2);
             await SendAsync(MessageType.ConnectionAck, null, null);
             _ = KeepAliveAsync();
-            _ = CloseWhenRefusedAsync();
+            _ = CloseWhenRevokedAsync(opened);
         }
 
         private async Task SubscribeAsync(Message message)
@@ -233,7 +212,7 @@ public sealed class GraphQLWsTransport(
             {
                 request = transport.reader.Read(payload);
             }
-            catch (BadGraphQLRequestException bad)
+            catch (OperationRefusedException bad)
             {
                 await CloseAsync(CloseCode.BadRequest, $"Invalid message: {bad.Message}");
                 return;
@@ -258,73 +237,36 @@ public sealed class GraphQLWsTransport(
 
         private async Task RunOperationAsync(string id, GraphQLRequest request, CancellationTokenSource cancel)
         {
-            var started = Stopwatch.GetTimestamp();
-            var at = transport.clock.GetUtcNow().UtcDateTime;
-            var context = new RequestContext(caller!, transport.databases, transport.clock);
             try
             {
-                try
+                var outcome = await transport.pipeline.RunAsync(
+                    new OperationCall(TransportKind.WebSocket, client!.Credential, _ => ValueTask.FromResult(request)) { Connection = client },
+                    cancel.Token);
+                if (outcome.Refusal is { } refusal)
                 {
-                    request = await transport.trustedDocuments.ResolveAsync(request, caller!, cancel.Token);
-                }
-                catch (BadGraphQLRequestException refused)
-                {
-                    // Not this client's document, or free text from a client that may run registered documents only.
-                    await transport.accessLog.WriteAsync(AccessRecord.Refused(refused.Code).ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
-                    await SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(new[] { new ExecutionError(refused.Message) { Code = refused.Code } })));
-                    return;
-                }
-
-                var outcome = await transport.runner.RunAsync(context, request, http.RequestServices, cancel.Token);
-                var record = AccessRecord.Describe(outcome.Document, request.OperationName, request.Query, outcome.Result, request.Variables);
-                await transport.accessLog.WriteAsync(record.ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
-                if (outcome.Stream is null)
-                {
-                    var result = outcome.Result!;
-                    if (result.Executed)
+                    // A caller no longer admitted closes the socket (the connection is revoked); any other refusal ends this operation.
+                    if (!refusal.RefusesCaller)
                     {
-                        await SendAsync(MessageType.Next, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(result)));
-                        await SendAsync(MessageType.Complete, id, null);
-                    }
-                    else
-                    {
-                        // Errors before execution (parse, validation, refusal to subscribe) end the operation: no complete follows.
-                        await SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(result.Errors)));
-                    }
-
-                    return;
-                }
-
-                using var stream = outcome.Stream;
-                var nextHead = Head(MessageType.Next, id, withPayload: true);
-                try
-                {
-                    var results = stream.Results;
-                    var pacer = new SendPacer(TimeSpan.FromMilliseconds(options.SendIntervalMilliseconds), transport.clock);
-                    while (await results.WaitToReadAsync(cancel.Token))
-                    {
-                        await pacer.WaitTurnAsync(cancel.Token);
-
-                        // Written back to back, they leave together: the connection sends what its output pipe holds when it gets to it.
-                        while (results.TryRead(out var next))
-                        {
-                            await SendAsync(nextHead, next);
-                        }
+                        await SendErrorAsync(id, refusal);
                     }
                 }
-                catch (SubscriberTooSlowException)
+                else if (outcome.Stream is { } stream)
                 {
-                    await CloseAsync(CloseCode.TryAgainLater, "Subscriber too slow: reconnect and resume with after");
-                    return;
+                    await using (stream)
+                    {
+                        await StreamAsync(id, stream, cancel.Token);
+                    }
                 }
-
-                await SendAsync(MessageType.Complete, id, null);
-            }
-            catch (Exception e) when (DatabaseAvailability.IsUnavailable(e))
-            {
-                // Before execution (a registered document, the shared stream): the same code as a resolver's.
-                await transport.accessLog.WriteAsync(AccessRecord.Failed(ErrorCodes.DatabaseUnavailable).ToEntry(caller, at, Stopwatch.GetElapsedTime(started)), CancellationToken.None);
-                await SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(new[] { new ExecutionError(PartnerGraphErrorInfoProvider.DatabaseUnavailableMessage) { Code = ErrorCodes.DatabaseUnavailable } })));
+                else if (outcome.Result!.Executed)
+                {
+                    await SendAsync(MessageType.Next, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(outcome.Result)));
+                    await SendAsync(MessageType.Complete, id, null);
+                }
+                else
+                {
+                    // Errors before execution (parse, validation, limits, refusal to subscribe) end the operation: no complete follows.
+                    await SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(outcome.Result.Errors)));
+                }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {
@@ -340,6 +282,42 @@ public sealed class GraphQLWsTransport(
                 cancel.Dispose();
             }
         }
+
+        private async Task StreamAsync(string id, Subscriber stream, CancellationToken cancellationToken)
+        {
+            var nextHead = Head(MessageType.Next, id, withPayload: true);
+            try
+            {
+                var results = stream.Results;
+                var pacer = new SendPacer(TimeSpan.FromMilliseconds(options.SendIntervalMilliseconds), transport.clock);
+                while (await results.WaitToReadAsync(cancellationToken))
+                {
+                    await pacer.WaitTurnAsync(cancellationToken);
+
+                    // Written back to back, they leave together: the connection sends what its output pipe holds when it gets to it.
+                    while (results.TryRead(out var next))
+                    {
+                        await SendAsync(nextHead, next);
+                    }
+                }
+            }
+            catch (SubscriberTooSlowException)
+            {
+                await CloseAsync(CloseCode.TryAgainLater, "Subscriber too slow: reconnect and resume with after");
+                return;
+            }
+            catch (OperationRevokedException revoked)
+            {
+                // The client's rules changed (trusted documents only, a scope taken away): this subscription ends with why.
+                await SendErrorAsync(id, revoked.Refusal);
+                return;
+            }
+
+            await SendAsync(MessageType.Complete, id, null);
+        }
+
+        private Task SendErrorAsync(string id, OperationRefusal refusal) =>
+            SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(new[] { new ExecutionError(refusal.Message) { Code = refusal.Code } })));
 
         private async Task CloseUnlessInitialisedAsync()
         {
@@ -378,18 +356,25 @@ public sealed class GraphQLWsTransport(
             }
         }
 
-        private async Task CloseWhenRefusedAsync()
+        private async Task CloseWhenRevokedAsync(ClientConnection connection)
         {
             try
             {
-                var refusal = await transport.watch.UntilRefusedAsync(token!, caller!, TimeSpan.FromSeconds(options.AuthorizationCheckSeconds), lifetime.Token);
-                await CloseAsync(CloseCode.Forbidden, $"Forbidden: {refusal.ErrorCode}");
+                await CloseAsync(await connection.Revoked.WaitAsync(lifetime.Token));
             }
             catch (OperationCanceledException)
             {
                 // the connection ended first
             }
         }
+
+        /// <summary>Closes with the code the protocol gives a refused connection: 1013 to try again later, 1008 over the client's cap, 4403 otherwise.</summary>
+        private Task CloseAsync(OperationRefusal refusal) => refusal.Code switch
+        {
+            ErrorCodes.DatabaseUnavailable => CloseAsync(CloseCode.TryAgainLater, $"Try again later: {refusal.Code}"),
+            ErrorCodes.TooManyConnections => CloseAsync(CloseCode.PolicyViolation, $"Too many connections: {refusal.Code}"),
+            _ => CloseAsync(CloseCode.Forbidden, $"Forbidden: {refusal.Code}"),
+        };
 
         private Task SendAsync(string type, string? id, ReadOnlyMemory<byte>? payload) => SendAsync(Head(type, id, payload is not null), payload);
 

@@ -5,9 +5,8 @@ using GraphQL.Builders;
 using GraphQL.Types;
 using GraphQLParser.AST;
 using PartnerGraph.GraphQL.Common;
-using PartnerGraph.GraphQL.Transport.Http;
 
-namespace PartnerGraph.GraphQL.Transport;
+namespace PartnerGraph.GraphQL.Pipeline;
 
 /// <summary>
 /// Executes each event of a subscription once for every subscriber of the same document, variables, organisation and
@@ -172,16 +171,26 @@ public sealed class SubscriptionFanOut(IGraphQLTextSerializer serializer, Schema
     }
 }
 
-/// <summary>One subscriber's place in a shared execution: the serialised results waiting for its transport.</summary>
-public sealed class Subscriber : IDisposable
+/// <summary>
+/// One subscriber's place in a shared execution: the serialised results waiting for its transport. Disposing it leaves
+/// the execution and gives back what the subscription held (its slot among the client's subscriptions).
+/// </summary>
+public sealed class Subscriber : IAsyncDisposable
 {
     private readonly Action<Subscriber> detach;
     private readonly Channel<ReadOnlyMemory<byte>> results = Channel.CreateBounded<ReadOnlyMemory<byte>>(
         new BoundedChannelOptions(SubscriptionFanOut.MaxPendingResults) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    private readonly List<IAsyncDisposable> held = [];
+    private int disposed;
+
     internal Subscriber(Action<Subscriber> detach) => this.detach = detach;
 
-    /// <summary>Each result as the JSON of a GraphQL response; completes when the subscription ends, with an error when the subscriber fell too far behind.</summary>
+    /// <summary>
+    /// Each result as the JSON of a GraphQL response; completes when the subscription ends, with a
+    /// <see cref="SubscriberTooSlowException"/> when the subscriber fell too far behind, and with an
+    /// <see cref="OperationRevokedException"/> when the client's rules changed and no longer allow it.
+    /// </summary>
     public ChannelReader<ReadOnlyMemory<byte>> Results => results.Reader;
 
     internal void Offer(ReadOnlyMemory<byte> bytes)
@@ -194,11 +203,48 @@ public sealed class Subscriber : IDisposable
 
     internal void End(Exception? error) => results.Writer.TryComplete(error);
 
-    public void Dispose()
+    /// <summary>Something the subscription holds while it lives, given back when it is disposed.</summary>
+    internal void Hold(IAsyncDisposable resource)
     {
+        lock (held)
+        {
+            held.Add(resource);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
         results.Writer.TryComplete();
         detach(this);
+        IAsyncDisposable[] resources;
+        lock (held)
+        {
+            resources = [.. held];
+        }
+
+        foreach (var resource in resources)
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
     }
+}
+
+/// <summary>A live subscription the client's current rules no longer allow (trusted documents only, a scope it lost): it ends with the refusal.</summary>
+public sealed class OperationRevokedException : Exception
+{
+    public OperationRevokedException(OperationRefusal refusal)
+        : base(refusal?.Message)
+    {
+        ArgumentNullException.ThrowIfNull(refusal);
+        Refusal = refusal;
+    }
+
+    public OperationRefusal Refusal { get; }
 }
 
 /// <summary>A subscriber left more results unread than the server keeps for it; it should resume from its last sequence.</summary>

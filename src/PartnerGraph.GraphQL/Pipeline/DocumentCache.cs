@@ -5,10 +5,18 @@ using GraphQLParser.Exceptions;
 using Microsoft.Extensions.Options;
 using PartnerGraph.GraphQL.Common;
 
-namespace PartnerGraph.GraphQL.Transport.Http;
+namespace PartnerGraph.GraphQL.Pipeline;
+
+/// <summary>Configuration section "GraphQL": how many parsed documents are kept for reuse.</summary>
+public sealed class DocumentCacheOptions
+{
+    public const string Section = "GraphQL";
+
+    public int DocumentCacheSize { get; set; } = 1000;
+}
 
 /// <summary>Parsed documents by their text, so a partner's repeated query is parsed once. Bounded: emptied when full.</summary>
-public sealed class DocumentCache(IOptions<GraphQLHttpOptions> options)
+public sealed class DocumentCache(IOptions<DocumentCacheOptions> options)
 {
     private const int MaxParserDepth = 128;
     private readonly ConcurrentDictionary<string, GraphQLDocument> documents = new(StringComparer.Ordinal);
@@ -31,7 +39,7 @@ public sealed class DocumentCache(IOptions<GraphQLHttpOptions> options)
         }
         catch (GraphQLMaxDepthExceededException)
         {
-            throw new BadGraphQLRequestException(400, ErrorCodes.MaxDepthExceeded, $"The document is nested more than {MaxParserDepth} levels deep. Ask for less nesting.");
+            throw new OperationRefusedException(400, ErrorCodes.MaxDepthExceeded, $"The document is nested more than {MaxParserDepth} levels deep. Ask for less nesting.");
         }
         catch (GraphQLParserException)
         {
