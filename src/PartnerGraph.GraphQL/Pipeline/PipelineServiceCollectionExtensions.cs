@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using PartnerGraph.Data;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.TrustedDocuments;
 
@@ -17,8 +18,15 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<QueryLimits>();
         services.AddSingleton<SubscriptionFanOut>();
         services.AddSingleton<GraphQLRunner>();
-        services.AddSingleton<ClientRateLimiter, LocalClientRateLimiter>();
-        services.AddSingleton<ClientSlots, LocalClientSlots>();
+        // With Redis (Redis:Connection), a client's rate and slots are counted once for all instances.
+        services.AddSingleton<LocalClientRateLimiter>();
+        services.AddSingleton<LocalClientSlots>();
+        services.AddSingleton<ClientRateLimiter>(sp => sp.GetService<SharedRedis>() is { } redis
+            ? ActivatorUtilities.CreateInstance<RedisClientRateLimiter>(sp, redis)
+            : sp.GetRequiredService<LocalClientRateLimiter>());
+        services.AddSingleton<ClientSlots>(sp => sp.GetService<SharedRedis>() is { } redis
+            ? ActivatorUtilities.CreateInstance<RedisClientSlots>(sp, redis)
+            : sp.GetRequiredService<LocalClientSlots>());
         services.AddSingleton<LiveConnections>();
         services.AddHostedService(sp => sp.GetRequiredService<LiveConnections>());
         services.AddSingleton<OperationPipeline>();
