@@ -39,7 +39,7 @@ public sealed class ClientConnection : IAsyncDisposable
     /// <summary>Cancelled when the connection has ended.</summary>
     internal CancellationToken Ended => ended.Token;
 
-    /// <summary>The caller as last checked.</summary>
+    /// <summary>The caller as the live rules last checked it (an operation's own check leaves it alone, so no change slips past its subscriptions).</summary>
     internal Caller Caller
     {
         get => Volatile.Read(ref caller);

@@ -53,10 +53,20 @@ public sealed class GraphQLRunner(IDocumentExecuter executer, IDocumentValidator
         return result;
     }
 
-    /// <summary>The first error the schema's validation finds in the operation, or null when it would run: a live subscription's check after its client's scopes changed.</summary>
+    /// <summary>
+    /// The first error that would stop the operation before it runs against the schema (no root for its type, or a
+    /// validation error), or null when it would run: a live subscription's check after its client's scopes changed.
+    /// </summary>
     public async Task<ExecutionError?> FindValidationErrorAsync(ISchema schema, GraphQLRequest request, GraphQLDocument document)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var operation = SelectedOperation.Of(document, request.OperationName)!;
+        if (RootOf(schema, operation.Operation) is null)
+        {
+            // The executer, not validation, refuses an operation type the schema has no root for (the caller lost every field of it).
+            return new InvalidOperationError($"Schema is not configured for {operation.Operation.ToString().ToLowerInvariant()} operations.");
+        }
+
         if (validated.TryGetValue(document, out var passed) && passed.Contain(schema, request.OperationName))
         {
             return null;
@@ -66,7 +76,7 @@ public sealed class GraphQLRunner(IDocumentExecuter executer, IDocumentValidator
         {
             Schema = schema,
             Document = document,
-            Operation = SelectedOperation.Of(document, request.OperationName)!,
+            Operation = operation,
             Rules = DocumentValidator.CoreRules,
             Variables = request.Variables ?? Inputs.Empty,
             Extensions = request.Extensions ?? Inputs.Empty,
@@ -75,6 +85,13 @@ public sealed class GraphQLRunner(IDocumentExecuter executer, IDocumentValidator
         }).ConfigureAwait(false);
         return result.Errors.FirstOrDefault();
     }
+
+    private static IObjectGraphType? RootOf(ISchema schema, OperationType type) => type switch
+    {
+        OperationType.Query => schema.Query,
+        OperationType.Mutation => schema.Mutation,
+        _ => schema.Subscription,
+    };
 }
 
 /// <summary>The (schema, operation) pairs a parsed document passed validation for; it lives as long as the document is cached.</summary>

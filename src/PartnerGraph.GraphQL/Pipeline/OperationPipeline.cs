@@ -91,7 +91,7 @@ public sealed class OperationPipeline(
         var record = new OperationRecord(transport, clock);
         try
         {
-            var caller = record.Caller = await AdmitAsync(credential, null, cancellationToken).ConfigureAwait(false);
+            var caller = record.Caller = await AdmitAsync(credential, cancellationToken).ConfigureAwait(false);
             var slot = await slots.TryTakeAsync(SlotKind.Connection, ClientKey.Of(caller)).ConfigureAwait(false)
                 ?? throw new OperationRefusedException(429, ErrorCodes.TooManyConnections, $"This client has {slots.Cap(SlotKind.Connection)} connections open (WebSockets and event streams), as many as it may; close one first.");
             return (live.Open(credential, transport, caller, slot), null);
@@ -111,7 +111,7 @@ public sealed class OperationPipeline(
         try
         {
             // Who is asking, as things stand now: a connection's caller is checked again for each operation.
-            var caller = record.Caller = await AdmitAsync(call.Connection?.Credential ?? call.Credential, call.Connection, cancellationToken).ConfigureAwait(false);
+            var caller = record.Caller = await AdmitAsync(call.Connection?.Credential ?? call.Credential, cancellationToken).ConfigureAwait(false);
 
             // The client's rate, before anything of the request is read.
             if (await rates.TryTakeAsync(ClientKey.Of(caller)).ConfigureAwait(false) is { } wait)
@@ -167,16 +167,10 @@ public sealed class OperationPipeline(
         }
     }
 
-    private async Task<Caller> AdmitAsync(CallerCredential credential, ClientConnection? connection, CancellationToken cancellationToken)
+    private async Task<Caller> AdmitAsync(CallerCredential credential, CancellationToken cancellationToken)
     {
         var resolution = await credential.ResolveAsync(callers, fresh: false, cancellationToken).ConfigureAwait(false);
-        var caller = resolution.Caller ?? throw new OperationRefusedException(Refusals.Of(resolution));
-        if (connection is not null)
-        {
-            connection.Caller = caller;
-        }
-
-        return caller;
+        return resolution.Caller ?? throw new OperationRefusedException(Refusals.Of(resolution));
     }
 
     private ValidationError? MeasureLimits(ISchema schema, GraphQLDocument document, GraphQLRequest request)

@@ -19,6 +19,19 @@ public sealed class WsTestClient(WebSocket socket) : IAsyncDisposable
         return new WsTestClient(socket);
     }
 
+    /// <summary>A WebSocket over TCP to a started server, as partners connect.</summary>
+    public static async Task<WsTestClient> ConnectAsync(Uri url, string? subProtocol = "graphql-transport-ws")
+    {
+        var socket = new ClientWebSocket();
+        if (subProtocol is not null)
+        {
+            socket.Options.AddSubProtocol(subProtocol);
+        }
+
+        await socket.ConnectAsync(url, CancellationToken.None);
+        return new WsTestClient(socket);
+    }
+
     public WebSocket Socket => socket;
 
     public Task SendAsync(string text) => socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);

@@ -55,6 +55,32 @@ public sealed class CloseCodesOverTcpTests(CloseCodesServer fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_connection_past_the_clients_cap_is_refused_with_1008()
+    {
+        var token = await fixture.Server.TokenAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret);
+        var held = new List<WsTestClient>();
+        try
+        {
+            for (var i = 0; i < CloseCodesServer.MaxConnectionsPerClient; i++)
+            {
+                held.Add(await WsTestClient.ConnectAsync(new Uri(fixture.WsUrl)));
+                await held[^1].InitAsync(token);
+            }
+
+            await using var client = NodeProcess.Start("close.mjs", fixture.WsUrl, "too-many-connections", token, Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            Assert.Equal(Enumerable.Repeat(1008, Repeats), await ClosesAsync(client, Repeats));
+        }
+        finally
+        {
+            foreach (var socket in held)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task When_the_database_is_away_at_connection_init_the_close_arrives_with_1013()
     {
         // Its own server: the database's folder is taken away (see FaultTests).
@@ -96,6 +122,8 @@ public sealed class CloseCodesOverTcpTests(CloseCodesServer fixture) : IClassFix
 /// <summary>A started server whose connection rules act within a second or two, and a token of the all-scopes client.</summary>
 public sealed class CloseCodesServer : IAsyncLifetime
 {
+    public const int MaxConnectionsPerClient = 3;
+
     public ServerProcess Server { get; private set; } = null!;
 
     public string Database { get; private set; } = null!;
@@ -110,8 +138,8 @@ public sealed class CloseCodesServer : IAsyncLifetime
         Server = await ServerProcess.StartAsync(new Dictionary<string, string>
         {
             ["GraphQL__WebSockets__ConnectionInitTimeoutSeconds"] = "1",
-            ["GraphQL__WebSockets__AuthorizationCheckSeconds"] = "1",
             ["Identity__ClientStatusCacheSeconds"] = "1",
+            ["GraphQL__Limits__MaxConnectionsPerClient"] = MaxConnectionsPerClient.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, Database);
         Token = await Server.TokenAsync();
     }

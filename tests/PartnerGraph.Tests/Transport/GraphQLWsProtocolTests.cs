@@ -19,7 +19,6 @@ public sealed class GraphQLWsProtocolTests : IAsyncLifetime
         {
             ["GraphQL:WebSockets:ConnectionInitTimeoutSeconds"] = "1",
             ["GraphQL:WebSockets:KeepAliveSeconds"] = "1",
-            ["GraphQL:WebSockets:AuthorizationCheckSeconds"] = "1",
             ["Identity:ClientStatusCacheSeconds"] = "0",
         });
         token = await app.TokenAsync(TestDatabase.AllScopesClient, TestDatabase.AllScopesSecret);

@@ -5,8 +5,8 @@ namespace PartnerGraph.Tests.Transport;
 
 /// <summary>
 /// Two server processes on one SQLite database and a real redis-server: a subscriber on one instance gets every change
-/// made on the other, and when Redis goes away and comes back nothing is lost. The outbox poll is set to a minute, so
-/// events that arrive sooner came through Redis.
+/// made on the other, and when Redis goes away and comes back nothing is lost (the outbox poll is set to a minute, so
+/// events that arrive sooner came through Redis); a client's rate and caps hold once across both.
 /// </summary>
 public sealed class ScaleOutTests
 {
@@ -47,6 +47,35 @@ public sealed class ScaleOutTests
         received.AddRange(await subscriber.SequencesAsync(10, Wait));
 
         Assert.Equal(expected, received);
+    }
+
+    [Fact]
+    public async Task With_redis_a_client_gets_its_rate_and_its_connection_cap_once_for_all_instances()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var database = await TestDatabase.CopyAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Redis__Connection"] = redis.Connection,
+            ["GraphQL__Limits__RequestsPerMinute"] = "1",
+            ["GraphQL__Limits__Burst"] = "3",
+            ["GraphQL__Limits__MaxConnectionsPerClient"] = "1",
+        };
+        await using var a = await ServerProcess.StartAsync(settings, database);
+        await using var b = await ServerProcess.StartAsync(settings, database);
+        var token = await a.TokenAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret);
+        await using var onA = await TransportClient.ConnectAsync(TransportClient.Http, a.Url, token);
+        await using var onB = await TransportClient.ConnectAsync(TransportClient.Http, b.Url, token);
+
+        Assert.Empty((await onA.RunAsync("{ viewer { clientId } }")).Codes);
+        Assert.Empty((await onB.RunAsync("{ viewer { clientId } }")).Codes);
+        Assert.Empty((await onA.RunAsync("{ viewer { clientId } }")).Codes);
+        Assert.Equal("RATE_LIMITED", (await onB.RunAsync("{ viewer { clientId } }")).Code);
+
+        await using var socketOnA = (WsClient)await TransportClient.ConnectAsync(TransportClient.WebSocket, a.Url, token);
+        await using var socketOnB = (WsClient)await TransportClient.ConnectAsync(TransportClient.WebSocket, b.Url, token);
+        Assert.Equal(1008, (await socketOnB.Closed.WaitAsync(TimeSpan.FromSeconds(30))).Code);
+        Assert.False(socketOnA.Closed.IsCompleted);
     }
 
     private static async Task<string> ReadinessAsync(ServerProcess server)
