@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 
 /// <summary>
 /// A page of 50 referrals with their organisations and history, through GraphQL over HTTP and through the raw
-/// minimal-API endpoint of the same server process (Bench:RawBaseline), which answers the same JSON from the same
+/// minimal-API endpoint loaded into the same server process (PartnerGraph.Bench.RawBaseline), which answers the same JSON from the same
 /// database with the same obligations. Both are loaded in the same run at 1, 8 and 32 concurrent connections by a
 /// closed-loop load generator (each connection sends its next request when the answer has arrived); throughput,
 /// latency, the GraphQL/raw ratio and the server's peak working set are reported. No response cache on either side.
@@ -21,7 +21,12 @@ internal static class ReferralsBench
     public static async Task<string> RunAsync(string root, string server, BenchDatabase database, TimeSpan duration)
     {
         var port = BenchProcesses.FreePort();
-        var environment = new Dictionary<string, string>(database.Environment) { ["Bench__RawBaseline"] = "true" };
+        var environment = new Dictionary<string, string>(database.Environment);
+        foreach (var (name, value) in PartnerGraph.Bench.RawBaseline.RawBaselineStartup.ServerEnvironment)
+        {
+            environment[name] = value;
+        }
+
         using var process = BenchProcesses.Start(server, ["--urls", $"http://127.0.0.1:{port}"], environment);
         try
         {
@@ -49,7 +54,7 @@ internal static class ReferralsBench
     }
 
     /// <summary>
-    /// Loads a server that is already running (Bench__RawBaseline=true for raw) with one kind of request, for a profiler
+    /// Loads a server that is already running (started with RawBaselineStartup.ServerEnvironment for raw) with one kind of request, for a profiler
     /// to watch: PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS.
     /// </summary>
     public static async Task<string> LoadOnlyAsync(string root, Uri address, string target, int connections, TimeSpan duration)

@@ -39,7 +39,6 @@ public static class PartnerGraphHost
         app.UseAuthentication();
         app.MapPartnerGraphIdentity();
         app.MapGraphQLHttp("/graphql");
-        app.MapRawReferralsBaseline();
 
         // The shipped trusted documents are read at start, so a broken folder shows now and not at the first request.
         app.Services.GetRequiredService<PartnerGraph.GraphQL.TrustedDocuments.TrustedDocumentStore>();

@@ -2,7 +2,9 @@ using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Text.Json;
 using GraphQL;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Audit;
 using PartnerGraph.Domain.Organisations;
@@ -13,39 +15,32 @@ using PartnerGraph.GraphQL.Organisations;
 using PartnerGraph.GraphQL.Referrals;
 using PartnerGraph.Identity;
 
-namespace PartnerGraph.Server.Hosting;
+namespace PartnerGraph.Bench.RawBaseline;
 
 /// <summary>
 /// The benchmark's yardstick (bench/, "referrals over HTTP"): the page of referrals that the benchmark's GraphQL
 /// document asks for, answered by hand as a plain minimal-API endpoint would answer it, in the same process, from the
 /// same database, with the same obligations (the caller's token and scope, the sharing agreement, only the caller's
 /// organisation's referrals, one access log entry) and byte for byte the same JSON. What GraphQL costs on top of it
-/// is what the benchmark measures. Mapped only when Bench:RawBaseline is true, and only in Development: it is not
-/// part of the API partners are given.
+/// is what the benchmark measures. Mapped only into a server that loads this assembly (see RawBaselineStartup).
 /// </summary>
 public static class RawReferralsBaseline
 {
     public const string Path = "/bench/raw-referrals";
 
-
-    public static WebApplication MapRawReferralsBaseline(this WebApplication app)
+    public static async Task HandleAsync(HttpContext http)
     {
-        if (!app.Configuration.GetValue("Bench:RawBaseline", false))
+        ArgumentNullException.ThrowIfNull(http);
+        if (!HttpMethods.IsGet(http.Request.Method))
         {
-            return app;
+            http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
         }
 
-        if (!app.Environment.IsDevelopment())
-        {
-            throw new InvalidOperationException("Bench:RawBaseline maps a benchmark endpoint; it is refused outside Development.");
-        }
-
-        app.MapGet(Path, HandleAsync);
-        return app;
-    }
-
-    private static async Task HandleAsync(HttpContext http, CallerResolver callers, IDbContextFactory<PartnerGraphDbContext> databases, AccessLogWriter accessLog, TimeProvider clock)
-    {
+        var callers = http.RequestServices.GetRequiredService<CallerResolver>();
+        var databases = http.RequestServices.GetRequiredService<IDbContextFactory<PartnerGraphDbContext>>();
+        var accessLog = http.RequestServices.GetRequiredService<AccessLogWriter>();
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
         var started = Stopwatch.GetTimestamp();
         var at = clock.GetUtcNow().UtcDateTime;
         var caller = (await callers.ResolveAsync(http)).Caller;
