@@ -28,8 +28,8 @@ public static partial class Commands
         new("clients add", "clients add --org ORG --client-id ID --scopes \"statistics.read ...\" [--secret S]   (a generated secret is shown once)", Set("org", "client-id", "scopes", "secret"), AddClientAsync),
         new("clients list", "clients list", Set(), ListClientsAsync),
         new("clients rotate-secret", "clients rotate-secret --client-id ID [--secret S]", Set("client-id", "secret"), RotateSecretAsync),
-        new("clients disable", "clients disable --client-id ID                 no new token; live tokens stop within a minute", Set("client-id"), DisableClientAsync),
-        new("clients scopes", "clients scopes --client-id ID --scopes \"referrals.read ...\"   replace the client's scopes; live tokens lose a removed one within a minute", Set("client-id", "scopes"), SetClientScopesAsync),
+        new("clients disable", "clients disable --client-id ID                 no new token; live tokens and connections stop within Identity:ClientStatusCacheSeconds", Set("client-id"), DisableClientAsync),
+        new("clients scopes", "clients scopes --client-id ID --scopes \"referrals.read ...\"   replace the client's scopes; live tokens lose a removed one within Identity:ClientStatusCacheSeconds", Set("client-id", "scopes"), SetClientScopesAsync),
         new("clients trusted-only", "clients trusted-only CLIENT on|off           on: the client may run registered (trusted) documents only", Set("client-id"), SetTrustedOnlyAsync),
         new("documents add", "documents add --client CLIENT FILE.graphql...  register documents the client's organisation may run by id (sha256:...)", Set("client"), AddDocumentsAsync),
         new("documents list", "documents list [--client CLIENT]              registered documents and their ids (shipped ones: schema/operations)", Set("client"), ListDocumentsAsync),
@@ -188,7 +188,7 @@ public static partial class Commands
             await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().DisableAsync(clientId);
             return clientId;
         });
-        Console.WriteLine($"Client {clientId} disabled: it gets no new token, and its live tokens stop working within a minute.");
+        Console.WriteLine($"Client {clientId} disabled: it gets no new token, and its live tokens and connections stop within Identity:ClientStatusCacheSeconds.");
         return 0;
     }
 

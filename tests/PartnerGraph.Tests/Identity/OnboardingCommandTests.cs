@@ -74,6 +74,9 @@ public sealed partial class OnboardingCommandTests
     [InlineData(2, "agreements", "add", "--org", "wvft", "--datasets", "statistics", "--granularity", "DISTRICT", "--from", "2026-01-01", "--to", "2025-01-01")]
     [InlineData(2, "agreements", "add", "--org", "wvft", "--datasets", "children", "--granularity", "DISTRICT", "--from", "2025-01-01", "--to", "2026-01-01")]
     [InlineData(2, "clients", "add", "--org", "wvft", "--scopes", "referrals.read")]
+    [InlineData(1, "clients", "scopes", "--client-id", "no-such-client", "--scopes", "referrals.read")]
+    [InlineData(1, "clients", "scopes", "--client-id", "demo-integrator", "--scopes", "children.read")]
+    [InlineData(1, "clients", "scopes", "--client-id", "demo-integrator", "--scopes", "")]
     [InlineData(2, "no-such-command")]
     public async Task Bad_onboarding_input_is_refused_with_a_message_and_changes_nothing(int exitCode, params string[] args)
     {
