@@ -7,9 +7,9 @@ using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.Coverage;
 using PartnerGraph.GraphQL.Geography;
 using PartnerGraph.GraphQL.Organisations;
+using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.GraphQL.Referrals;
 using PartnerGraph.GraphQL.Statistics;
-using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.GraphQL.Transport;
 using PartnerGraph.GraphQL.Viewer;
 

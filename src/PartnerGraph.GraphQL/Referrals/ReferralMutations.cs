@@ -3,10 +3,10 @@ using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
+using PartnerGraph.Data.Events;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Domain.Sharing;
 using PartnerGraph.GraphQL.Common;
-using PartnerGraph.Data.Events;
 using PartnerGraph.Identity;
 
 namespace PartnerGraph.GraphQL.Referrals;

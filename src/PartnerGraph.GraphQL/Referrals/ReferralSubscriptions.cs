@@ -1,9 +1,9 @@
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data.Events;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Domain.Sharing;
-using PartnerGraph.Data.Events;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.Identity;
