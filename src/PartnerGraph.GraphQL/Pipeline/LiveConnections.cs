@@ -73,6 +73,11 @@ public sealed partial class LiveConnections(
                 LogCheckFailed(logger, e.GetType().Name);
                 return;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One connection's check must not stop the others' (nor, through this background service, the instance).
+                LogCheckFailed(logger, e.GetType().Name);
+            }
         }
     }
 
@@ -135,9 +140,9 @@ public sealed partial class LiveConnections(
         {
             // the connection ended first
         }
-        catch (Exception e) when (DatabaseAvailability.IsUnavailable(e))
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // An expired token fails its check before any database read; another refusal waits for the next round.
+            // An expired token fails its check before any database read; anything else waits for the next round.
             LogCheckFailed(logger, e.GetType().Name);
         }
     }

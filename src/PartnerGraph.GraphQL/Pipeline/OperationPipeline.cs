@@ -98,7 +98,7 @@ public sealed class OperationPipeline(
         }
         catch (Exception e) when (Refusal(e) is { } refusal)
         {
-            await RecordAsync(record, AccessRecord.Refused(refusal.Code)).ConfigureAwait(false);
+            await RecordAsync(record, Describe(record, refusal)).ConfigureAwait(false);
             return (null, refusal);
         }
     }
@@ -147,16 +147,14 @@ public sealed class OperationPipeline(
             var result = await runner.ExecuteAsync(schema, context, request, document, cancellationToken).ConfigureAwait(false);
             return await AnsweredAsync(record, result.Streams is null ? result : SubscriptionRequiresStream()).ConfigureAwait(false);
         }
-        catch (Exception e) when (Refusal(e) is { } refusal)
+        catch (Exception e) when (!record.Recorded && Refusal(e) is { } refusal)
         {
             if (refusal.RefusesCaller)
             {
                 call.Connection?.Revoke(refusal);
             }
 
-            var refused = refusal.Code == ErrorCodes.DatabaseUnavailable ? AccessRecord.Failed(refusal.Code, record.Document, record.Request?.OperationName, record.QueryText)
-                : AccessRecord.Refused(refusal.Code, record.Document, record.Request?.OperationName, record.QueryText);
-            await RecordAsync(record, refused).ConfigureAwait(false);
+            await RecordAsync(record, Describe(record, refusal)).ConfigureAwait(false);
             return OperationOutcome.Refused(refusal);
         }
         catch (Exception) when (!record.Recorded)
@@ -219,6 +217,11 @@ public sealed class OperationPipeline(
         await RecordAsync(record, Describe(record, result)).ConfigureAwait(false);
         return OperationOutcome.Answered(result);
     }
+
+    /// <summary>A refusal on record: the database away is the server's failure, anything else the request's refusal.</summary>
+    private static AccessRecord Describe(OperationRecord record, OperationRefusal refusal) => refusal.Code == ErrorCodes.DatabaseUnavailable
+        ? AccessRecord.Failed(refusal.Code, record.Document, record.Request?.OperationName, record.QueryText)
+        : AccessRecord.Refused(refusal.Code, record.Document, record.Request?.OperationName, record.QueryText);
 
     private static AccessRecord Describe(OperationRecord record, ExecutionResult result) =>
         AccessRecord.Describe(record.Document, record.Request?.OperationName, record.Request?.Query, result, record.Request?.Variables);
