@@ -68,10 +68,10 @@ public sealed class SharingAgreementTests
         var clientId = "test-" + Guid.NewGuid().ToString("N")[..8];
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync(Ngo, clientId, scopes, "secret-" + clientId);
+            await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync(Ngo, clientId, scopes, "secret-of-the-test-client-" + clientId);
         }
 
-        return await app.GraphQLAsync(clientId, "secret-" + clientId);
+        return await app.GraphQLAsync(clientId, "secret-of-the-test-client-" + clientId);
     }
 
     private static async Task AddAgreementAsync(PartnerGraphApp app, SharedDatasets datasets, GeographicLevel level, string[] provinces, DateOnly from, DateOnly to)
