@@ -12,13 +12,16 @@ using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Identity;
 
-/// <summary>Access tokens made by hand, as an attacker would, to prove the API checks every part of a token.</summary>
-public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
+/// <summary>
+/// Access tokens made by hand, as an attacker would, to prove the API checks every part of a token. Each names the
+/// token entry of a real token (an attacker holding one token knows its id), so that only its own flaw refuses it.
+/// </summary>
+public sealed class TokenCrafting(PartnerGraphApp app, string issuer, string tokenId)
 {
     public static async Task<TokenCrafting> ForAsync(PartnerGraphApp app)
     {
-        var real = await app.TokenAsync(TestDatabase.AllScopesClient, TestDatabase.AllScopesSecret);
-        return new TokenCrafting(app, new JsonWebToken(real).Issuer);
+        var real = new JsonWebToken(await app.TokenAsync(TestDatabase.AllScopesClient, TestDatabase.AllScopesSecret));
+        return new TokenCrafting(app, real.Issuer, real.GetClaim("oi_tkn_id").Value);
     }
 
     public string Issuer => issuer;
@@ -36,7 +39,7 @@ public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
             NotBefore = exp.AddMinutes(-60),
             Expires = exp,
             TokenType = "at+jwt",
-            Subject = new ClaimsIdentity([new Claim("sub", clientId), new Claim("client_id", clientId), new Claim("org", organisation), new Claim("scope", scope)]),
+            Subject = new ClaimsIdentity([new Claim("sub", clientId), new Claim("client_id", clientId), new Claim("org", organisation), new Claim("scope", scope), new Claim("oi_tkn_id", tokenId)]),
             SigningCredentials = signing ?? ServerSigningCredentials(),
         });
     }
@@ -57,6 +60,7 @@ public sealed class TokenCrafting(PartnerGraphApp app, string issuer)
             ["client_id"] = TestDatabase.AllScopesClient,
             ["org"] = "atd",
             ["scope"] = "referrals.read",
+            ["oi_tkn_id"] = tokenId,
         }) + ".";
     }
 
