@@ -88,7 +88,7 @@ public static class PartnerGraphIdentityExtensions
                     .SetOrder(int.MinValue + 50_000));
                 server.AddEventHandler<OpenIddictServerEvents.ValidateTokenRequestContext>(handler => handler
                     .UseInlineHandler(TokenEndpointRules.RefuseProtocolScopes)
-                    .SetOrder(int.MinValue + 50_000));
+                    .SetOrder(int.MinValue + 60_000));
                 server.AddEventHandler<OpenIddictServerEvents.ValidateTokenRequestContext>(handler => handler
                     .UseInlineHandler(TokenEndpointRules.RefuseScopesNotHeldAsync)
                     .SetOrder(OpenIddictServerHandlers.Exchange.ValidateScopePermissions.Descriptor.Order - 500));

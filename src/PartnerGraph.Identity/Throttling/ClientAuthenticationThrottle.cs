@@ -17,7 +17,7 @@ public sealed class ClientAuthenticationThrottle(AttemptThrottle throttle, IOpti
     public async Task<AttemptThrottle.Blocked?> CheckAsync(string? clientId, HttpContext http)
     {
         var keys = Keys(clientId, SourceAddress.Of(http));
-        var checkedKeys = await throttle.RemembersAsync(keys.Pair) ? [keys.Pair, keys.Address] : new[] { keys.Pair, keys.Address, keys.Client };
+        string[] checkedKeys = await throttle.RemembersAsync(keys.Pair) ? [keys.Pair, keys.Address] : [keys.Pair, keys.Address, keys.Client];
         var blocked = await throttle.BlockedAsync(checkedKeys);
         if (blocked is not null)
         {
