@@ -9,7 +9,7 @@ using System.Globalization;
 internal sealed class BenchDatabase : IDisposable
 {
     public const string ClientId = "bench";
-    public const string ClientSecret = "bench-only-secret";
+    public const string ClientSecret = "bench-only-secret-0123456789abcdef";
 
     private readonly string? temporaryFolder;
 

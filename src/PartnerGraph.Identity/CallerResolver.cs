@@ -21,7 +21,8 @@ public sealed record CallerResolution(Caller? Caller, string? ErrorCode, string?
 
 /// <summary>
 /// The one place that turns a token into a Caller: signature, issuer, audience and lifetime are checked by the
-/// token server's validation, then the client must still be enabled. Used by every transport.
+/// token server's validation, then the token's entry must still be valid (not revoked) and its client enabled. Used by
+/// every transport.
 /// </summary>
 public sealed class CallerResolver(
     OpenIddictValidationService validation,
@@ -69,6 +70,16 @@ public sealed class CallerResolver(
             return new CallerResolution(null, InvalidToken, "The access token was not issued for PartnerGraph.", true);
         }
 
+        // The token server revokes tokens (those of an authorization code redeemed twice, RFC 6749 section 4.1.2) in its
+        // token entries; a signed JWT does not show that, so the entry is read, like the client's state.
+        var tokenId = principal.GetTokenId();
+        var tokenValid = tokenId is not null && await CachedAsync(("token-status", tokenId), fresh, db => db.Set<OpenIddictEntityFrameworkCoreToken>()
+            .AnyAsync(t => t.Id == tokenId && t.Status == Statuses.Valid, cancellationToken), cancellationToken);
+        if (!tokenValid)
+        {
+            return new CallerResolution(null, InvalidToken, "The access token has been revoked; get a new one.", true);
+        }
+
         // An analyst's token stands while the analyst's account is active; a partner system's while its client is enabled.
         var person = principal.GetClaim(PartnerGraphClaims.Person);
         var status = await CachedAsync(("client-status", clientId), fresh, async db => await db.PartnerClients.Where(c => c.ClientId == clientId)
@@ -88,8 +99,8 @@ public sealed class CallerResolver(
     }
 
     /// <summary>
-    /// Read again at most every ClientStatusCacheSeconds, so a disabled client's (or analyst's) live tokens stop, and a
-    /// change to trusted-documents-only takes hold, within that time.
+    /// Read again at most every ClientStatusCacheSeconds, so a revoked token, a disabled client's (or analyst's) live
+    /// tokens stop, and a change to trusted-documents-only takes hold, within that time.
     /// </summary>
     private async Task<T> CachedAsync<T>((string Kind, string Id) key, bool fresh, Func<PartnerGraphDbContext, Task<T>> read, CancellationToken cancellationToken)
     {

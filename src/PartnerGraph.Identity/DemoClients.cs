@@ -32,7 +32,7 @@ public static class DemoClients
         {
             if (await applications.FindByClientIdAsync(client.ClientId, cancellationToken) is null)
             {
-                await registry.AddAsync(client.OrganisationId, client.ClientId, [.. client.Scopes], client.Secret, cancellationToken);
+                await registry.AddDemoAsync(client, cancellationToken);
             }
         }
 

@@ -1,3 +1,5 @@
+using PartnerGraph.Identity.Throttling;
+
 namespace PartnerGraph.Identity;
 
 /// <summary>Configuration section "Identity".</summary>
@@ -25,6 +27,33 @@ public sealed class PartnerIdentityOptions
 
     /// <summary>Failed sign-ins in a row before an analyst's account is locked, and for how long.</summary>
     public LockoutOptions Lockout { get; set; } = new();
+
+    /// <summary>How many failed client authentications and sign-ins a source is allowed before it is slowed.</summary>
+    public ThrottleOptions Throttle { get; set; } = new();
+}
+
+/// <summary>
+/// Failures allowed per key within WindowMinutes (from the last failure) before each further one blocks the key, 1 s at
+/// first and twice as long each time, up to MaxBlockSeconds.
+/// </summary>
+public sealed class ThrottleOptions
+{
+    /// <summary>Token endpoint: wrong secrets for one client from one address.</summary>
+    public int FailuresPerClientAndAddress { get; set; } = 5;
+
+    /// <summary>Token endpoint: wrong secrets for one client from all addresses together; addresses that got it a token within KnownAddressDays are not slowed by them.</summary>
+    public int FailuresPerClient { get; set; } = 50;
+
+    /// <summary>Token endpoint and sign-in (each counted apart): failures from one address, whatever the client or account.</summary>
+    public int FailuresPerAddress { get; set; } = 20;
+
+    public int WindowMinutes { get; set; } = 15;
+
+    public int MaxBlockSeconds { get; set; } = 300;
+
+    public int KnownAddressDays { get; set; } = 30;
+
+    public Backoff Backoff(int freeFailures) => new(freeFailures, TimeSpan.FromMinutes(WindowMinutes), TimeSpan.FromSeconds(MaxBlockSeconds));
 }
 
 public sealed class LockoutOptions

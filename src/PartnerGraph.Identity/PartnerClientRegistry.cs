@@ -13,8 +13,18 @@ public sealed record PartnerClientInfo(string ClientId, string OrganisationId, I
 /// <summary>Onboarding of partner systems: clients, their scopes and secrets (kept only as hashes by the token server).</summary>
 public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applications, IDbContextFactory<PartnerGraphDbContext> databases, TimeProvider clock)
 {
-    /// <summary>Registers a client; returns the secret, generated when none is given. It is shown once and stored only as a hash.</summary>
-    public async Task<string> AddAsync(string organisationId, string clientId, IReadOnlyCollection<string> scopes, string? secret = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Registers a client; returns the secret, generated when none is given (one given is at least
+    /// PartnerClient.MinimumSecretLength characters). It is shown once and stored only as a hash.
+    /// </summary>
+    public Task<string> AddAsync(string organisationId, string clientId, IReadOnlyCollection<string> scopes, string? secret = null, CancellationToken cancellationToken = default) =>
+        RegisterAsync(organisationId, clientId, scopes, secret is null ? NewSecret() : Checked(secret), cancellationToken);
+
+    /// <summary>A demo client with its published secret, shorter than the rule: Development only (the server refuses them elsewhere).</summary>
+    internal Task<string> AddDemoAsync(DemoClients.Definition demo, CancellationToken cancellationToken) =>
+        RegisterAsync(demo.OrganisationId, demo.ClientId, [.. demo.Scopes], demo.Secret, cancellationToken);
+
+    private async Task<string> RegisterAsync(string organisationId, string clientId, IReadOnlyCollection<string> scopes, string secret, CancellationToken cancellationToken)
     {
         RequireKnown(scopes);
 
@@ -29,7 +39,6 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
             throw new OnboardingException($"A client '{clientId}' exists already.");
         }
 
-        secret ??= NewSecret();
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
@@ -82,7 +91,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
     public async Task<string> RotateSecretAsync(string clientId, string? secret = null, CancellationToken cancellationToken = default)
     {
         var application = await applications.FindByClientIdAsync(clientId, cancellationToken) ?? throw Unknown(clientId);
-        secret ??= NewSecret();
+        secret = secret is null ? NewSecret() : Checked(secret);
         await applications.UpdateAsync(application, secret, cancellationToken);
         return secret;
     }
@@ -138,6 +147,10 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
             throw new OnboardingException("Give the client at least one scope.");
         }
     }
+
+    private static string Checked(string secret) => secret.Length >= PartnerClient.MinimumSecretLength
+        ? secret
+        : throw new OnboardingException($"The secret is too short: give at least {PartnerClient.MinimumSecretLength} characters, or none to have a 256-bit one generated.");
 
     private static OnboardingException Unknown(string clientId) => new($"There is no client '{clientId}'. clients list shows them.");
 

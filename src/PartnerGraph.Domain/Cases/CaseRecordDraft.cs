@@ -332,7 +332,7 @@ public sealed record CaseRecorder(string OrganisationId, OrganisationKind Kind, 
         return new(organisation.Id, organisation.Kind, organisation.Provinces.Select(p => p.ProvinceCode).ToHashSet(StringComparer.Ordinal));
     }
 
-    public bool MayRecordIn(string provinceCode) => Kind == OrganisationKind.Government || ProvinceCodes.Contains(provinceCode);
+    public bool MayRecordIn(string provinceCode) => new OperatingArea(Kind, ProvinceCodes).Includes(provinceCode);
 }
 
 /// <summary>The reference geography as case intake needs it, given by the caller so that the domain reads no database.</summary>

@@ -6,6 +6,12 @@ namespace PartnerGraph.Domain.Organisations;
 /// </summary>
 public sealed class PartnerClient
 {
+    /// <summary>
+    /// The shortest secret a person may set by hand: a short one falls to guessing (two letters did in 676 tries).
+    /// Generated secrets are 256 random bits.
+    /// </summary>
+    public const int MinimumSecretLength = 32;
+
     public required string ClientId { get; init; }
     public required string OrganisationId { get; init; }
     public required DateTime CreatedAt { get; init; }

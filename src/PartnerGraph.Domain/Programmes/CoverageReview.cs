@@ -1,4 +1,5 @@
 using PartnerGraph.Domain.Cases;
+using PartnerGraph.Domain.Organisations;
 
 namespace PartnerGraph.Domain.Programmes;
 
@@ -10,6 +11,9 @@ public static class CoverageProblemCodes
     public const string ReviewNotAllowed = "COVERAGE_REVIEW_NOT_ALLOWED";
     public const string ReasonRequired = Referrals.ReferralProblemCodes.ReasonRequired;
     public const string PersonalDataNotAllowed = CaseProblemCodes.PersonalDataNotAllowed;
+
+    /// <summary>The code case intake gives a province outside the organisation's operating area: one rule, one name.</summary>
+    public const string ProvinceNotAllowed = CaseProblemCodes.ProvinceNotAllowed;
 }
 
 /// <summary>
@@ -21,12 +25,21 @@ public static class CoverageReview
     public const int MaxFigure = 10_000_000;
     public const int MaxReasonLength = 500;
 
-    /// <summary>A new report, or the returned one submitted again with new figures.</summary>
-    public static CoverageReport Submit(Programme programme, string organisationId, string provinceCode, string districtCode, int year, int quarter, CoverageFigures reached, CoverageFigures target, CoverageReport? existing, DateTime at)
+    /// <summary>
+    /// A new report, or the returned one submitted again with new figures; only for a district of the organisation's
+    /// operating area, as case intake.
+    /// </summary>
+    public static CoverageReport Submit(Programme programme, string organisationId, OperatingArea area, string provinceCode, string districtCode, int year, int quarter, CoverageFigures reached, CoverageFigures target, CoverageReport? existing, DateTime at)
     {
+        ArgumentNullException.ThrowIfNull(area);
         if (organisationId != programme.LeadOrganisationId && programme.Partners.All(p => p.OrganisationId != organisationId))
         {
             throw new RuleRefusedException(CoverageProblemCodes.NotAProgrammePartner, $"Your organisation is not a partner of {programme.Code}; its lead organisation ({programme.LeadOrganisationId}) can add it.");
+        }
+
+        if (!area.Includes(provinceCode))
+        {
+            throw new RuleRefusedException(CoverageProblemCodes.ProvinceNotAllowed, "The district is in a province your organisation does not operate in; only government organisations report coverage in any province.");
         }
 
         if (quarter is < 1 or > 4)

@@ -20,7 +20,7 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
     public void AddFields(ObjectGraphType root)
     {
         root.Field<NonNullGraphType<CoverageReportPayloadType>, CoverageReport>("submitCoverageReport")
-            .Description("Submits what the caller's organisation reached in one district and quarter for a programme it is a partner of, or submits a returned report again. Errors: NOT_A_PROGRAMME_PARTNER, COVERAGE_REPORT_EXISTS, INVALID_COVERAGE_REPORT, UNKNOWN_PROGRAMME, UNKNOWN_DISTRICT.")
+            .Description("Submits what the caller's organisation reached in one district and quarter for a programme it is a partner of, or submits a returned report again; the district must be in a province the organisation operates in (any, for a GOVERNMENT one). Errors: NOT_A_PROGRAMME_PARTNER, PROVINCE_NOT_ALLOWED, COVERAGE_REPORT_EXISTS, INVALID_COVERAGE_REPORT, UNKNOWN_PROGRAMME, UNKNOWN_DISTRICT.")
             .Argument<NonNullGraphType<SubmitCoverageReportInputType>>("input")
             .RequireScopes(Scopes.CoverageWrite)
             .ResolveAsync(async c => await SubmitAsync(c));
@@ -47,7 +47,9 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
         var existing = await db.CoverageReports.AsTracking().FirstOrDefaultAsync(
             r => r.ProgrammeCode == programme.Code && r.DistrictCode == district.Code && r.Year == input.Year && r.Quarter == input.Quarter && r.SubmittedByOrganisationId == request.Caller.OrganisationId,
             c.CancellationToken);
-        var report = UserError.Enforcing(() => CoverageReview.Submit(programme, request.Caller.OrganisationId, district.ProvinceCode, district.Code, input.Year, input.Quarter, input.Reached, input.Target, existing, request.Clock.GetUtcNow().UtcDateTime));
+        var organisation = await db.Organisations.Include(o => o.Provinces).FirstOrDefaultAsync(o => o.Id == request.Caller.OrganisationId, c.CancellationToken)
+            ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
+        var report = UserError.Enforcing(() => CoverageReview.Submit(programme, organisation.Id, OperatingArea.Of(organisation), district.ProvinceCode, district.Code, input.Year, input.Quarter, input.Reached, input.Target, existing, request.Clock.GetUtcNow().UtcDateTime));
         if (existing is null)
         {
             db.CoverageReports.Add(report);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
@@ -6,6 +7,10 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using PartnerGraph.Data;
+using PartnerGraph.Domain.Audit;
+using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Identity.Throttling;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PartnerGraph.Identity.Analysts;
@@ -37,11 +42,26 @@ public static class AccountPages
         return endpoints;
     }
 
-    private static IResult ShowLoginForm(HttpContext http, IAntiforgery antiforgery) =>
-        LoginForm(http, antiforgery, http.Request.Query["ReturnUrl"].ToString(), email: null, problem: null, StatusCodes.Status200OK);
-
-    private static async Task<IResult> LoginAsync(HttpContext http, IAntiforgery antiforgery, AnalystDirectory directory)
+    private static IResult ShowLoginForm(HttpContext http, IAntiforgery antiforgery)
     {
+        var returnUrl = http.Request.Query["ReturnUrl"].ToString();
+        return returnUrl.Length > 0 && !IsPlainLocalPath(returnUrl)
+            ? NotALocalPage(http)
+            : LoginForm(http, antiforgery, returnUrl, email: null, problem: null, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext http, IAntiforgery antiforgery, AnalystDirectory directory, AnalystDevices devices, AccessLogWriter log, TimeProvider clock)
+    {
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return LoginForm(http, antiforgery, "", null, "The form held characters that no sign-in form sends. Please sign in again.", StatusCodes.Status400BadRequest);
+        }
+
         try
         {
             await antiforgery.ValidateRequestAsync(http);
@@ -51,21 +71,60 @@ public static class AccountPages
             return LoginForm(http, antiforgery, "", null, "The form had expired or did not come from this page. Please sign in again.", StatusCodes.Status400BadRequest);
         }
 
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var email = form["email"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        var result = await directory.SignInAsync(email, form["password"].ToString(), http.RequestAborted);
-        if (result.Analyst is null)
+
+        // Before the password is even looked at, so that the answer is the same whatever it is.
+        if (returnUrl.Length > 0 && !IsPlainLocalPath(returnUrl))
         {
-            return LoginForm(http, antiforgery, returnUrl, email, result.Problem, StatusCodes.Status401Unauthorized);
+            await RecordAsync(log, clock, null, "INVALID_RETURN_URL");
+            return NotALocalPage(http);
+        }
+
+        var device = devices.Read(http);
+        var result = await directory.SignInAsync(email, form["password"].ToString(), new SignInSource(SourceAddress.Of(http), device), http.RequestAborted);
+        await RecordAsync(log, clock, result.Account, result.Code);
+        if (result.Outcome == SignInOutcome.Slowed)
+        {
+            var minutes = Math.Max(1, (int)Math.Ceiling(result.RetryAfter!.Value.TotalMinutes));
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(result.RetryAfter.Value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return LoginForm(http, antiforgery, returnUrl, email, $"Too many failed sign-ins from your network. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}.", StatusCodes.Status429TooManyRequests);
+        }
+
+        if (result.Analyst is not { } analyst)
+        {
+            return LoginForm(http, antiforgery, returnUrl, email, SignInResult.WrongCredentials, StatusCodes.Status401Unauthorized);
         }
 
         var identity = new ClaimsIdentity(AnalystCookie.Scheme, Claims.Name, Claims.Role);
-        identity.AddClaim(new Claim(Claims.Subject, result.Analyst.Id));
-        identity.AddClaim(new Claim(Claims.Name, result.Analyst.Email));
+        identity.AddClaim(new Claim(Claims.Subject, analyst.Id));
+        identity.AddClaim(new Claim(Claims.Name, analyst.Email));
         await http.SignInAsync(AnalystCookie.Scheme, new ClaimsPrincipal(identity));
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/account/token");
+        devices.Remember(http, analyst.Id, device);
+        return Results.Redirect(returnUrl.Length > 0 ? returnUrl : "/account/token");
     }
+
+    /// <summary>Every sign-in attempt in the access log: the person whose account was tried (never the address typed) and the outcome.</summary>
+    private static Task RecordAsync(AccessLogWriter log, TimeProvider clock, Analyst? account, string? code) =>
+        log.WriteAsync(
+            new AccessLogEntry
+            {
+                At = clock.GetUtcNow().UtcDateTime,
+                PersonId = account?.Id,
+                OrganisationId = account?.OrganisationId,
+                OperationType = "sign-in",
+                DurationMs = 0,
+                Outcome = code is null ? AccessOutcome.Allowed : AccessOutcome.Refused,
+                ErrorCodes = code,
+            },
+            CancellationToken.None);
+
+    private static IResult NotALocalPage(HttpContext http) =>
+        Page(http, "Sign in", """
+            <h1>Sign in to PartnerGraph</h1>
+            <p class="problem" role="alert">The page to return to after sign-in is not a page of this server.</p>
+            <p>Open the <a href="/graphql">IDE</a> or <a href="/account/token">your token page</a> and sign in from there.</p>
+            """, StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> LogoutAsync(HttpContext http, IAntiforgery antiforgery)
     {
@@ -108,7 +167,7 @@ public static class AccountPages
             {message}
             <form method="post" action="/account/login">
               <input type="hidden" name="{e.Encode(tokens.FormFieldName)}" value="{e.Encode(tokens.RequestToken ?? "")}">
-              <input type="hidden" name="returnUrl" value="{e.Encode(IsLocal(returnUrl) ? returnUrl : "")}">
+              <input type="hidden" name="returnUrl" value="{e.Encode(IsPlainLocalPath(returnUrl) ? returnUrl : "")}">
               <p><label for="email">E-mail</label><br><input id="email" name="email" type="email" autocomplete="username" required value="{e.Encode(email ?? "")}"></p>
               <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
               <p><button type="submit">Sign in</button></p>
@@ -144,12 +203,28 @@ public static class AccountPages
         response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
-    /// <summary>A path on this server, never another site (no scheme, no //, no backslash).</summary>
-    public static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Contains('\\', StringComparison.Ordinal);
-
-    public static void ConfigureCookie(CookieAuthenticationOptions options)
+    /// <summary>
+    /// A plain path of this server, the only place sign-in returns to: one leading '/' not followed by '/' or '\', and
+    /// nothing but printable ASCII without '\' (no control, space or other Unicode character that a browser may drop or
+    /// read as '/', making "//host" of it).
+    /// </summary>
+    public static bool IsPlainLocalPath(string url)
     {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && url.All(c => c is > ' ' and < '\x7f' and not '\\');
+    }
+
+    /// <param name="options">The analysts' cookie.</param>
+    /// <param name="issuer">Where the login page is sent from: the configured issuer, never the request's Host.</param>
+    public static void ConfigureCookie(CookieAuthenticationOptions options, Uri issuer)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Events.OnRedirectToLogin = context =>
+        {
+            var query = QueryString.Create(context.Options.ReturnUrlParameter, context.Properties.RedirectUri ?? "/account/token");
+            context.Response.Redirect(new Uri(issuer, context.Options.LoginPath.Value!.TrimStart('/') + query).AbsoluteUri);
+            return Task.CompletedTask;
+        };
         options.LoginPath = "/account/login";
         options.Cookie.Name = "partnergraph-analyst";
         options.Cookie.HttpOnly = true;

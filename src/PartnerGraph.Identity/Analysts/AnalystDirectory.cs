@@ -5,23 +5,58 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Identity.Throttling;
 
 namespace PartnerGraph.Identity.Analysts;
 
-/// <summary>The outcome of a sign-in: the analyst, or why not (the same words for an unknown e-mail and a wrong password).</summary>
-public sealed record SignInResult(Analyst? Analyst, string? Problem)
+/// <summary>Where a sign-in comes from: the source address, and the device mark of the browser if it has one.</summary>
+public sealed record SignInSource(string Address, AnalystDevice? Device);
+
+public enum SignInOutcome
 {
-    public const string WrongCredentials = "The e-mail address or the password is wrong.";
+    SignedIn,
+
+    /// <summary>The password was checked and is wrong, or no active account has this address.</summary>
+    WrongCredentials,
+
+    /// <summary>Too many failures for the account (or, from a browser it signed in with, for that browser): not checked.</summary>
+    Locked,
+
+    /// <summary>Too many failures from the source address, whatever the account: not checked.</summary>
+    Slowed,
+}
+
+/// <summary>
+/// The outcome of a sign-in. WrongCredentials and Locked get the same words and the same work, so that nobody learns
+/// which addresses exist or are locked; Account (the account the address names, if any) is for the access log only.
+/// </summary>
+public sealed record SignInResult(SignInOutcome Outcome, Analyst? Account, TimeSpan? RetryAfter = null)
+{
+    public const string WrongCredentials =
+        "The e-mail address or the password is wrong (after too many failed sign-ins an account is paused for a while, whatever the password).";
+
+    public Analyst? Analyst => Outcome == SignInOutcome.SignedIn ? Account : null;
+
+    /// <summary>The access log's code of a refusal.</summary>
+    public string? Code => Outcome switch
+    {
+        SignInOutcome.WrongCredentials => "WRONG_CREDENTIALS",
+        SignInOutcome.Locked => "SIGN_IN_LOCKED",
+        SignInOutcome.Slowed => TokenEndpointRules.RateLimited,
+        _ => null,
+    };
 }
 
 /// <summary>
 /// Analysts: people of partner organisations who sign in to the IDE. Passwords are kept as ASP.NET Core Identity
-/// hashes; repeated failures lock the account for a while (Identity:Lockout).
+/// hashes. Repeated failures lock the account for a while (Identity:Lockout) for every browser but those it has signed
+/// in with before, each of which has a lockout of its own; and slow down the source address whatever the account.
 /// </summary>
 public sealed class AnalystDirectory(
     IDbContextFactory<PartnerGraphDbContext> databases,
     PartnerClientRegistry clients,
     IPasswordHasher<Analyst> hasher,
+    AttemptThrottle throttle,
     TimeProvider clock,
     IOptions<PartnerIdentityOptions> options)
 {
@@ -76,52 +111,86 @@ public sealed class AnalystDirectory(
         return (analyst, password);
     }
 
-    /// <summary>Checks the password; counts failures and locks the account after Identity:Lockout:MaxFailedSignIns in a row.</summary>
-    public async Task<SignInResult> SignInAsync(string email, string password, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Checks the password, unless the source address is slowed or the account locked: every attempt is counted before
+    /// its check, in one atomic step, so that attempts sent at once never check more than Identity:Lockout allows.
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(string email, string password, SignInSource source, CancellationToken cancellationToken = default)
     {
         var address = NormaliseEmail(email);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var analyst = address is null ? null : await db.Analysts.AsTracking().FirstOrDefaultAsync(a => a.Email == address, cancellationToken);
-        if (analyst is null || analyst.Disabled)
+        var analyst = address is null ? null : await db.Analysts.FirstOrDefaultAsync(a => a.Email == address && !a.Disabled, cancellationToken);
+
+        // A browser that signed in to this account before is the owner's (or has its password): the address is not held against it.
+        var device = analyst is not null && source.Device?.AnalystId == analyst.Id ? source.Device : null;
+        var addressKey = "sign-in:address:" + source.Address;
+        var addressBackoff = options.Value.Throttle.Backoff(options.Value.Throttle.FailuresPerAddress);
+        if (device is null && await throttle.BlockedAsync([addressKey]) is { } blocked)
         {
-            // The same work and words as a wrong password, so that the answer does not tell which addresses exist.
-            hasher.VerifyHashedPassword(Placeholder, Placeholder.PasswordHash, password);
-            return new SignInResult(null, SignInResult.WrongCredentials);
+            await throttle.FailedAsync(addressKey, addressBackoff);
+            return new SignInResult(SignInOutcome.Slowed, analyst, blocked.For);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         var lockout = options.Value.Lockout;
-        if (analyst.LockedUntil > now)
-        {
-            return new SignInResult(null, $"Too many failed sign-ins: this account is locked until {analyst.LockedUntil:HH:mm} UTC.");
-        }
+        var mayCheck = analyst is not null && (device is null
+            ? await ClaimAttemptAsync(db, analyst.Id, cancellationToken)
+            : await throttle.CountAttemptAsync(DeviceKey(device), TimeSpan.FromMinutes(lockout.Minutes)) <= lockout.MaxFailedSignIns);
 
-        var verified = hasher.VerifyHashedPassword(analyst, analyst.PasswordHash, password);
-        if (verified == PasswordVerificationResult.Failed)
+        // The same work whatever happens: an unknown address or a locked account is checked against a placeholder.
+        var checkedAgainst = mayCheck ? analyst! : Placeholder;
+        var verified = hasher.VerifyHashedPassword(checkedAgainst, checkedAgainst.PasswordHash, password);
+        if (!mayCheck || verified == PasswordVerificationResult.Failed)
         {
-            analyst.FailedSignIns++;
-            if (analyst.FailedSignIns >= lockout.MaxFailedSignIns)
+            if (device is null)
             {
-                analyst.LockedUntil = now.AddMinutes(lockout.Minutes);
-                analyst.FailedSignIns = 0;
+                await throttle.FailedAsync(addressKey, addressBackoff);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-            return new SignInResult(null, analyst.LockedUntil > now
-                ? $"Too many failed sign-ins: this account is locked until {analyst.LockedUntil:HH:mm} UTC."
-                : SignInResult.WrongCredentials);
+            return new SignInResult(analyst is null || mayCheck ? SignInOutcome.WrongCredentials : SignInOutcome.Locked, analyst);
         }
 
-        if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+        var signedIn = checkedAgainst;
+        var hash = verified == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(signedIn, password) : signedIn.PasswordHash;
+        if (device is null)
         {
-            analyst.PasswordHash = hasher.HashPassword(analyst, password);
+            await db.Analysts.Where(a => a.Id == signedIn.Id).ExecuteUpdateAsync(
+                s => s.SetProperty(a => a.FailedSignIns, 0).SetProperty(a => a.LockedUntil, (DateTime?)null).SetProperty(a => a.PasswordHash, hash),
+                cancellationToken);
+        }
+        else
+        {
+            await throttle.ForgetAsync(DeviceKey(device));
+            if (hash != signedIn.PasswordHash)
+            {
+                await db.Analysts.Where(a => a.Id == signedIn.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.PasswordHash, hash), cancellationToken);
+            }
         }
 
-        analyst.FailedSignIns = 0;
-        analyst.LockedUntil = null;
-        await db.SaveChangesAsync(cancellationToken);
-        return new SignInResult(analyst, null);
+        return new SignInResult(SignInOutcome.SignedIn, signedIn);
     }
+
+    /// <summary>
+    /// One attempt of the account's lockout, taken before the password is checked by a single conditional UPDATE: none
+    /// while the account is locked; the one that reaches Identity:Lockout:MaxFailedSignIns locks it (a right password
+    /// then opens it again).
+    /// </summary>
+    private async Task<bool> ClaimAttemptAsync(PartnerGraphDbContext db, string analystId, CancellationToken cancellationToken)
+    {
+        var lockout = options.Value.Lockout;
+        var now = clock.GetUtcNow().UtcDateTime;
+        DateTime? until = now.AddMinutes(lockout.Minutes);
+        var max = lockout.MaxFailedSignIns;
+        var claimed = await db.Analysts
+            .Where(a => a.Id == analystId && (a.LockedUntil == null || a.LockedUntil <= now))
+            .ExecuteUpdateAsync(
+                s => s
+                    .SetProperty(a => a.FailedSignIns, a => a.FailedSignIns + 1 >= max ? 0 : a.FailedSignIns + 1)
+                    .SetProperty(a => a.LockedUntil, a => a.FailedSignIns + 1 >= max ? until : a.LockedUntil),
+                cancellationToken);
+        return claimed == 1;
+    }
+
+    private static string DeviceKey(AnalystDevice device) => "sign-in:device:" + device.DeviceId;
 
     /// <summary>The analyst if they may still sign in and use tokens: present and not disabled.</summary>
     public async Task<Analyst?> FindActiveAsync(string id, CancellationToken cancellationToken = default)

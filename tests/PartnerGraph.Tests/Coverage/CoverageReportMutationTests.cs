@@ -67,6 +67,39 @@ public sealed class CoverageReportMutationTests(AppFixture fixture) : IClassFixt
         Assert.Equal(CoverageReportStatus.Submitted, (await db.CoverageReports.SingleAsync(r => r.Id == PartnerGraph.GraphQL.Common.GlobalId.DecodeLong(id, "CoverageReport"))).Status);
     }
 
+    [Fact]
+    public async Task A_partner_reports_coverage_only_in_provinces_it_operates_in_and_a_government_one_anywhere()
+    {
+        // wvft (an NGO) leads the school programme and operates in the 35 demo provinces; Bangkok (TH-10) is one, Krabi (TH-81) is not.
+        var wvft = await fixture.App.GraphQLAsync("demo-ngo-partner", "demo-secret-ngo-partner");
+        await using (var db = await fixture.App.OpenDatabaseAsync())
+        {
+            Assert.Contains("10", await db.Set<PartnerGraph.Domain.Organisations.OrganisationProvince>().Where(p => p.OrganisationId == "wvft").Select(p => p.ProvinceCode).ToListAsync());
+            Assert.DoesNotContain("81", await db.Set<PartnerGraph.Domain.Organisations.OrganisationProvince>().Where(p => p.OrganisationId == "wvft").Select(p => p.ProvinceCode).ToListAsync());
+        }
+
+        var outside = await wvft.PostAsync(Submit, SchoolInput("8101"));
+        Assert.Equal("PROVINCE_NOT_ALLOWED", outside.FirstErrorCode);
+        Assert.Contains("does not operate in", outside.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(outside.Data?["submitCoverageReport"]);
+        await using (var db = await fixture.App.OpenDatabaseAsync())
+        {
+            Assert.False(await db.CoverageReports.AnyAsync(r => r.DistrictCode == "8101" && r.SubmittedByOrganisationId == "wvft"));
+        }
+
+        (await wvft.PostAsync(Submit, SchoolInput("1001"))).AssertNoErrors();
+
+        // The southern shelter is GOVERNMENT: it reports in the north (TH-50, 57, 58), far from its own provinces.
+        var shelter = await fixture.App.GraphQLAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret);
+        var (district, year, quarter) = await FreeQuarterAsync(skip: 2);
+        (await shelter.PostAsync(Submit, Input(district, year, quarter, volunteers: 2))).AssertNoErrors();
+    }
+
+    private static object SchoolInput(string district) => new
+    {
+        input = new { programmeCode = "PREVENTION-SCHOOL", district, year = 2025, quarter = 1, reached = new { schoolsReached = 1 }, target = new { schoolsReached = 2 } },
+    };
+
     private static object Input(string district, int year, int quarter, int volunteers) => new
     {
         input = new { programmeCode = Programme, district, year, quarter, reached = new { activeVolunteers = volunteers }, target = new { activeVolunteers = 10 } },

@@ -8,6 +8,10 @@ namespace PartnerGraph.Tests.Identity;
 /// <summary>Onboarding a partner from the command line, then using what it made against the started server.</summary>
 public sealed partial class OnboardingCommandTests
 {
+    // Secrets set by hand are at least 32 characters: these are exactly that.
+    private const string FirstSecret = "first-secret-value-of-32-chars-0";
+    private const string SecondSecret = "second-secret-value-of-32-chars0";
+
     [Fact]
     public async Task A_partner_onboarded_on_the_command_line_gets_a_token_and_sees_only_its_agreement()
     {
@@ -57,11 +61,11 @@ public sealed partial class OnboardingCommandTests
     public async Task A_rotated_secret_replaces_the_old_one_at_once()
     {
         var database = await TestDatabase.CopyAsync();
-        await Run(database, "clients", "add", "--org", "wvft", "--client-id", "wvft-test", "--scopes", "referrals.read", "--secret", "first-secret-value");
-        await Run(database, "clients", "rotate-secret", "--client-id", "wvft-test", "--secret", "second-secret-value");
+        await Run(database, "clients", "add", "--org", "wvft", "--client-id", "wvft-test", "--scopes", "referrals.read", "--secret", FirstSecret);
+        await Run(database, "clients", "rotate-secret", "--client-id", "wvft-test", "--secret", SecondSecret);
         await using var server = await ServerProcess.StartAsync(database: database);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => server.TokenAsync("wvft-test", "first-secret-value"));
-        Assert.False(string.IsNullOrEmpty(await server.TokenAsync("wvft-test", "second-secret-value")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.TokenAsync("wvft-test", FirstSecret));
+        Assert.False(string.IsNullOrEmpty(await server.TokenAsync("wvft-test", SecondSecret)));
     }
 
     [Theory]
@@ -78,6 +82,9 @@ public sealed partial class OnboardingCommandTests
     [InlineData(1, "clients", "scopes", "--client-id", "demo-integrator", "--scopes", "children.read")]
     [InlineData(1, "clients", "scopes", "--client-id", "demo-integrator", "--scopes", "")]
     [InlineData(2, "no-such-command")]
+    [InlineData(1, "clients", "add", "--org", "wvft", "--client-id", "x", "--scopes", "referrals.read", "--secret", "zq")]
+    [InlineData(1, "clients", "add", "--org", "wvft", "--client-id", "x", "--scopes", "referrals.read", "--secret", "a-secret-of-31-characters-00000")]
+    [InlineData(1, "clients", "rotate-secret", "--client-id", "demo-integrator", "--secret", "a")]
     public async Task Bad_onboarding_input_is_refused_with_a_message_and_changes_nothing(int exitCode, params string[] args)
     {
         var database = await TestDatabase.CopyAsync();

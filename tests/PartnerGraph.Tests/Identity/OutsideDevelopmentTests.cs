@@ -28,7 +28,7 @@ public sealed class OutsideDevelopmentTests
     public async Task A_client_that_accepts_a_published_demo_secret_stops_the_start()
     {
         var database = await WithoutDemoClientsAsync();
-        var rotate = await ServerProcess.RunVerbAsync(["clients", "rotate-secret", "--client-id", TestDatabase.AllScopesClient, "--secret", "demo-secret-auditor"], database: database);
+        var rotate = await ServerProcess.RunVerbAsync(["clients", "rotate-secret", "--client-id", TestDatabase.AllScopesClient, "--secret", "demo-secret-government-referral-officer"], database: database);
         Assert.True(rotate.ExitCode == 0, rotate.Output);
         var run = await ServerProcess.RunVerbAsync(["--urls", "http://127.0.0.1:0"], Production(withCertificates: true), database);
         Assert.NotEqual(0, run.ExitCode);

@@ -24,8 +24,8 @@ public sealed class RoleFilteredSchemaTests(RoleFilteredSchemaTests.Clients clie
             var registry = scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>();
             foreach (var name in Scopes.All)
             {
-                await registry.AddAsync("atd", "single-" + name, [name], "secret-" + name);
-                ByScope[name] = await App.GraphQLAsync("single-" + name, "secret-" + name);
+                var secret = await registry.AddAsync("atd", "single-" + name, [name]);
+                ByScope[name] = await App.GraphQLAsync("single-" + name, secret);
             }
         }
 

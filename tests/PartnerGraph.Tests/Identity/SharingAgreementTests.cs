@@ -66,12 +66,13 @@ public sealed class SharingAgreementTests
     private static async Task<GraphQLClient> ClientAsync(PartnerGraphApp app, string[] scopes)
     {
         var clientId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        string secret;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync(Ngo, clientId, scopes, "secret-" + clientId);
+            secret = await scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync(Ngo, clientId, scopes);
         }
 
-        return await app.GraphQLAsync(clientId, "secret-" + clientId);
+        return await app.GraphQLAsync(clientId, secret);
     }
 
     private static async Task AddAgreementAsync(PartnerGraphApp app, SharedDatasets datasets, GeographicLevel level, string[] provinces, DateOnly from, DateOnly to)

@@ -13,15 +13,19 @@ using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Identity;
 
-/// <summary>Access tokens made by hand, as an attacker would, to prove the API checks every part of a token.</summary>
-public sealed class TokenCrafting(Func<SigningCredentials> serverKey, string issuer)
+/// <summary>
+/// Access tokens made by hand, as an attacker would, to prove the API checks every part of a token. Each names the
+/// token entry of a real token (an attacker holding one token knows its id), so that only its own flaw refuses it.
+/// </summary>
+public sealed class TokenCrafting(Func<SigningCredentials> serverKey, string issuer, string tokenId)
 {
     public static async Task<TokenCrafting> ForAsync(PartnerGraphApp app)
     {
-        var real = await app.TokenAsync(TestDatabase.AllScopesClient, TestDatabase.AllScopesSecret);
+        var real = new JsonWebToken(await app.TokenAsync(TestDatabase.AllScopesClient, TestDatabase.AllScopesSecret));
         return new TokenCrafting(
             () => app.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue.SigningCredentials.First(),
-            new JsonWebToken(real).Issuer);
+            real.Issuer,
+            real.GetClaim("oi_tkn_id").Value);
     }
 
     /// <summary>
@@ -34,7 +38,7 @@ public sealed class TokenCrafting(Func<SigningCredentials> serverKey, string iss
         using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
         store.Open(OpenFlags.ReadOnly);
         var certificate = store.Certificates.Find(X509FindType.FindByThumbprint, real.Kid, validOnly: false).Single();
-        return new TokenCrafting(() => new SigningCredentials(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256), real.Issuer);
+        return new TokenCrafting(() => new SigningCredentials(new X509SecurityKey(certificate), SecurityAlgorithms.RsaSha256), real.Issuer, real.GetClaim("oi_tkn_id").Value);
     }
 
     public string Issuer => issuer;
@@ -52,7 +56,7 @@ public sealed class TokenCrafting(Func<SigningCredentials> serverKey, string iss
             NotBefore = exp.AddMinutes(-60),
             Expires = exp,
             TokenType = "at+jwt",
-            Subject = new ClaimsIdentity([new Claim("sub", clientId), new Claim("client_id", clientId), new Claim("org", organisation), new Claim("scope", scope)]),
+            Subject = new ClaimsIdentity([new Claim("sub", clientId), new Claim("client_id", clientId), new Claim("org", organisation), new Claim("scope", scope), new Claim("oi_tkn_id", tokenId)]),
             SigningCredentials = signing ?? serverKey(),
         });
     }
@@ -73,6 +77,7 @@ public sealed class TokenCrafting(Func<SigningCredentials> serverKey, string iss
             ["client_id"] = TestDatabase.AllScopesClient,
             ["org"] = "atd",
             ["scope"] = "referrals.read",
+            ["oi_tkn_id"] = tokenId,
         }) + ".";
     }
 

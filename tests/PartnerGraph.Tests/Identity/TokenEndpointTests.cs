@@ -51,6 +51,9 @@ public sealed class TokenEndpointTests(AppFixture fixture) : IClassFixture<AppFi
     [InlineData("no-such-client", "whatever", null, HttpStatusCode.Unauthorized, "invalid_client")]
     [InlineData("demo-integrator", "demo-secret-integrator", "audit.read", HttpStatusCode.BadRequest, "invalid_scope")]
     [InlineData("demo-integrator", "demo-secret-integrator", "children.read", HttpStatusCode.BadRequest, "invalid_scope")]
+    [InlineData("demo-integrator", "demo-secret-integrator", "openid", HttpStatusCode.BadRequest, "invalid_scope")]
+    [InlineData("demo-integrator", "demo-secret-integrator", "referrals.read openid", HttpStatusCode.BadRequest, "invalid_scope")]
+    [InlineData("demo-integrator", "demo-secret-integrator", "offline_access", HttpStatusCode.BadRequest, "invalid_scope")]
     public async Task Refused_token_requests_answer_as_rfc_6749_says_and_give_no_token(string clientId, string secret, string? scope, HttpStatusCode status, string error)
     {
         var response = await fixture.App.RequestTokenAsync(clientId, secret, scope);
@@ -58,6 +61,7 @@ public sealed class TokenEndpointTests(AppFixture fixture) : IClassFixture<AppFi
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(error, body["error"]!.GetValue<string>());
         Assert.Null(body["access_token"]);
+        Assert.Null(body["id_token"]);
     }
 
     [Fact]

@@ -8,28 +8,45 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace PartnerGraph.Tests.Infrastructure;
 
 /// <summary>
-/// What an analyst's browser does against the in-process server: the login form (with its antiforgery token and
-/// cookie), then the authorization code flow with PKCE, one redirect at a time so each answer can be checked.
+/// What an analyst's browser does, against the in-process server or a started one: the login form (with its
+/// antiforgery token and cookie), then the authorization code flow with PKCE, one redirect at a time so each answer can
+/// be checked.
 /// </summary>
-public sealed partial class AnalystBrowser(PartnerGraphApp app)
+public sealed partial class AnalystBrowser(HttpClient http)
 {
     public const string RedirectUri = "http://localhost:5080/account/token";
 
-    public HttpClient Http { get; } = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public AnalystBrowser(PartnerGraphApp app)
+        : this(app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }))
+    {
+    }
 
-    /// <summary>Posts the login form as the page gives it; returns the answer (302 when signed in).</summary>
-    public async Task<HttpResponseMessage> SignInAsync(string email, string password, string returnUrl = "")
+    public HttpClient Http { get; } = http;
+
+    /// <summary>A browser of its own (its own cookies) on a started server, connecting from the loopback address given.</summary>
+    public static AnalystBrowser Over(ServerProcess server, string sourceAddress = "127.0.0.1") =>
+        new(LoopbackClients.From(sourceAddress, server.Url, new CookieContainer()));
+
+    /// <summary>The login form's antiforgery field, as the page gives it.</summary>
+    public async Task<string> AntiforgeryTokenAsync()
     {
         var form = await Http.GetStringAsync(new Uri("/account/login", UriKind.Relative));
-        var token = AntiforgeryField().Match(form).Groups[1].Value;
-        return await Http.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        return WebUtility.HtmlDecode(AntiforgeryField().Match(form).Groups[1].Value);
+    }
+
+    /// <summary>Posts the login form with an antiforgery token read before (so that many posts can leave at once).</summary>
+    public Task<HttpResponseMessage> PostLoginAsync(string antiforgeryToken, string email, string password, string returnUrl = "") =>
+        Http.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["__RequestVerificationToken"] = antiforgeryToken,
             ["email"] = email,
             ["password"] = password,
             ["returnUrl"] = returnUrl,
         }));
-    }
+
+    /// <summary>Posts the login form as the page gives it; returns the answer (302 when signed in).</summary>
+    public async Task<HttpResponseMessage> SignInAsync(string email, string password, string returnUrl = "") =>
+        await PostLoginAsync(await AntiforgeryTokenAsync(), email, password, returnUrl);
 
     /// <summary>GET /connect/authorize with the parameters given (null leaves one out).</summary>
     public Task<HttpResponseMessage> AuthorizeAsync(string? codeChallenge, string? method = "S256", string? scope = null, string redirectUri = RedirectUri)

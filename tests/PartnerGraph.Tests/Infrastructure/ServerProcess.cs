@@ -11,14 +11,18 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output;
 
-    private ServerProcess(Process process, StringBuilder output, Uri url)
+    private ServerProcess(Process process, StringBuilder output, Uri url, string database)
     {
         this.process = process;
         this.output = output;
         Url = url;
+        Database = database;
     }
 
     public Uri Url { get; }
+
+    /// <summary>The SQLite file the server runs on.</summary>
+    public string Database { get; }
 
     /// <summary>The server process's working set now, in bytes.</summary>
     public long WorkingSetBytes
@@ -75,7 +79,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var (process, output) = Launch(["--urls", url.ToString()], settings);
-        var server = new ServerProcess(process, output, url);
+        var server = new ServerProcess(process, output, url, database);
         await server.WaitUntilReadyAsync();
         return server;
     }
@@ -93,6 +97,10 @@ public sealed class ServerProcess : IAsyncDisposable
         var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
         return body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"No token: {body}");
     }
+
+    /// <summary>A context on the server's SQLite file, to read what it recorded.</summary>
+    public PartnerGraph.Data.PartnerGraphDbContext OpenDatabase() =>
+        new(PartnerGraph.Data.DataServiceCollectionExtensions.CreateOptions(PartnerGraph.Data.DatabaseProvider.Sqlite, TestDatabase.ConnectionString(Database)));
 
     /// <summary>Runs one command-line verb to its end.</summary>
     public static async Task<(int ExitCode, string Output)> RunVerbAsync(string[] args, IDictionary<string, string>? environment = null, string? database = null)

@@ -17,11 +17,11 @@ public static class TestDatabase
 
     /// <summary>A test client of ATD with every scope (ATD's agreement covers every dataset at district level).</summary>
     public const string AllScopesClient = "test-all-scopes";
-    public const string AllScopesSecret = "test-secret-all-scopes";
+    public const string AllScopesSecret = "test-secret-all-scopes-0123456789";
 
     /// <summary>A second organisation with every scope: the receiver of referrals the first one sends, a partner of ATD's shelter programme.</summary>
     public const string ShelterClient = "test-shelter";
-    public const string ShelterSecret = "test-secret-shelter";
+    public const string ShelterSecret = "test-secret-shelter-0123456789abc";
     public const string ShelterOrganisation = "shelter-southern-children";
 
     private static readonly Lazy<Task<string>> Template = new(CreateTemplateAsync);

@@ -150,11 +150,12 @@ public sealed class CaseStatisticsQueryTests(AppFixture fixture) : IClassFixture
     private async Task<GraphQLClient> ClientAsync(string organisation, string scope)
     {
         var clientId = "stats-" + Guid.NewGuid().ToString("N")[..8];
+        string secret;
         await using (var services = fixture.App.Services.CreateAsyncScope())
         {
-            await services.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync(organisation, clientId, [scope], "secret-" + clientId);
+            secret = await services.ServiceProvider.GetRequiredService<PartnerClientRegistry>().AddAsync(organisation, clientId, [scope]);
         }
 
-        return await fixture.App.GraphQLAsync(clientId, "secret-" + clientId);
+        return await fixture.App.GraphQLAsync(clientId, secret);
     }
 }

@@ -254,8 +254,8 @@ public sealed class GraphQLWsProtocolTests : IAsyncLifetime
     {
         await using var scope = app.Services.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>();
-        await registry.AddAsync("atd", "test-soon-disabled", [Scopes.ReferralsRead], "test-secret-soon-disabled");
-        var disabledSoon = await app.TokenAsync("test-soon-disabled", "test-secret-soon-disabled");
+        await registry.AddAsync("atd", "test-soon-disabled", [Scopes.ReferralsRead], "test-secret-soon-disabled-0123456");
+        var disabledSoon = await app.TokenAsync("test-soon-disabled", "test-secret-soon-disabled-0123456");
         await using var ws = await WsTestClient.ConnectAsync(app);
         await ws.InitAsync(disabledSoon);
         await ws.SendAsync(Subscribe("s", Subscription));
