@@ -199,11 +199,23 @@ public sealed class SqlServerStaticTests
         (await atd.PostAsync(
             "mutation($input: SubmitCoverageReportInput!) { submitCoverageReport(input: $input) { report { id } } }",
             new { input = new { programmeCode = "SHELTER-PROTECTION", district = "5001", year = 2017, quarter = 2, reached = new { activeVolunteers = 1 }, target = new { activeVolunteers = 2 } } })).AssertNoErrors();
-        (await atd.PostAsync("mutation($input: RecordCaseInput!) { recordCase(input: $input) { recorded } }", new { input = new Dictionary<string, object?>
+        (await atd.PostAsync("mutation($input: RecordCaseInput!) { recordCase(input: $input) { recorded } }", new
         {
-            ["identifiedOn"] = "2025-06-30", ["province"] = "TH-63", ["district"] = "6306", ["ageBand"] = "AGE_12_14", ["sex"] = "FEMALE", ["nationality"] = "MM",
-            ["populationGroup"] = "ACCOMPANYING_MIGRANT_WORKER", ["migrationStatus"] = "IRREGULAR_MIGRANT", ["exploitationType"] = "LABOUR", ["victimStatus"] = "VICTIM", ["identificationSource"] = "LABOUR_INSPECTION",
-        } })).AssertNoErrors();
+            input = new Dictionary<string, object?>
+            {
+                ["identifiedOn"] = "2025-06-30",
+                ["province"] = "TH-63",
+                ["district"] = "6306",
+                ["ageBand"] = "AGE_12_14",
+                ["sex"] = "FEMALE",
+                ["nationality"] = "MM",
+                ["populationGroup"] = "ACCOMPANYING_MIGRANT_WORKER",
+                ["migrationStatus"] = "IRREGULAR_MIGRANT",
+                ["exploitationType"] = "LABOUR",
+                ["victimStatus"] = "VICTIM",
+                ["identificationSource"] = "LABOUR_INSPECTION",
+            }
+        })).AssertNoErrors();
 
         // The outbox feed's replay for a subscriber that asks for the events after a sequence.
         var feed = app.Services.GetRequiredService<PartnerGraph.GraphQL.Referrals.ReferralEventFeed>();
