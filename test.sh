@@ -89,7 +89,8 @@ if [ -f "$trx" ]; then
   total=$(value total)
   xpassed=$(value passed)
   # Skipped tests (the live SQL Server suite without PARTNERGRAPH_TEST_SQLSERVER) are counted apart, never as passed.
-  xskipped=$(value notExecuted)
+  xexecuted=$(value executed)
+  xskipped=$((${total:-0} - ${xexecuted:-0}))
   passed=$((passed + ${xpassed:-0}))
   skipped=$((skipped + ${xskipped:-0}))
   failed=$((failed + ${total:-0} - ${xpassed:-0} - ${xskipped:-0}))

@@ -1,13 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using PartnerGraph.Data;
-using PartnerGraph.Data.ReferenceData;
-using PartnerGraph.Domain.Cases;
-using PartnerGraph.Domain.Organisations;
 using PartnerGraph.Identity;
 using PartnerGraph.Identity.Analysts;
-using PartnerGraph.Tests.Cases;
 using PartnerGraph.Tests.Infrastructure;
+using PartnerGraph.Tests.SqlServer;
 using PartnerGraph.Tests.Transport;
 
 namespace PartnerGraph.Tests.Data;
@@ -45,8 +42,8 @@ public sealed class RetryingExecutionStrategyTests
         (await sender.PostAsync(RecordCase, new { input = CaseInput() })).AssertNoErrors();
         await using (var db = await app.OpenDatabaseAsync())
         {
-            Assert.Equal(6_000, await CaseRecordBulkWriter.WriteAsync(db, () => Cases(6_000)));
-            Assert.Equal(6_000, await CaseRecordBulkWriter.WriteThroughEntityFrameworkAsync(db, () => Cases(6_000)));
+            Assert.Equal(6_000, await CaseRecordBulkWriter.WriteAsync(db, () => SqlBulkCopyTests.Cases(6_000)));
+            Assert.Equal(6_000, await CaseRecordBulkWriter.WriteThroughEntityFrameworkAsync(db, () => SqlBulkCopyTests.Cases(6_000)));
         }
 
         // Onboarding: a partner's client (a token server application and its organisation's record), and an analyst.
@@ -98,24 +95,4 @@ public sealed class RetryingExecutionStrategyTests
         ["victimStatus"] = "VICTIM",
         ["identificationSource"] = "LABOUR_INSPECTION",
     };
-
-    private static IEnumerable<CaseRecord> Cases(int count)
-    {
-        var recorder = new CaseRecorder("atd", OrganisationKind.Government, new HashSet<string>(StringComparer.Ordinal));
-        var geography = new GeographyCatalogue().ForCaseIntake();
-        var clock = new FixedClock(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.Zero));
-        return Enumerable.Range(0, count).Select(i => new CaseRecordDraft
-        {
-            IdentifiedOn = new DateOnly(2024, 1, 1).AddDays(i % 300).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            Province = "50",
-            AgeBand = CaseVocabulary.AgeBands.Codes[i % 5].Name,
-            Sex = CaseVocabulary.Sexes.Codes[i % 4].Name,
-            Nationality = "TH",
-            PopulationGroup = CaseVocabulary.PopulationGroups.Codes[i % 5].Name,
-            MigrationStatus = CaseVocabulary.MigrationStatuses.Codes[i % 5].Name,
-            ExploitationType = CaseVocabulary.ExploitationTypes.Codes[i % 7].Name,
-            VictimStatus = CaseVocabulary.VictimStatuses.Codes[i % 2].Name,
-            IdentificationSource = CaseVocabulary.IdentificationSources.Codes[i % 6].Name,
-        }.Validate(recorder, geography, clock).Record!);
-    }
 }
