@@ -79,8 +79,11 @@ public sealed partial class AccessLogWriter : IAsyncDisposable
         try
         {
             await using var db = await databases.CreateDbContextAsync().ConfigureAwait(false);
-            db.AccessLog.AddRange(batch.Select(p => p.Entry));
-            await db.SaveChangesAsync().ConfigureAwait(false);
+            await db.RetryingAsync(ct =>
+            {
+                db.AccessLog.AddRange(batch.Select(p => p.Entry));
+                return db.SaveChangesAsync(ct);
+            }).ConfigureAwait(false);
             return true;
         }
         catch (Exception e)

@@ -42,6 +42,12 @@ public sealed record CaseCube(string Name, CubeGrain Grain, IReadOnlySet<CubeDim
 /// </summary>
 public static class CaseCubes
 {
+    /// <summary>
+    /// SQL Server's trigger on the case records that keeps the cubes (SQLite has one for inserts and one for deletes):
+    /// the model declares it so that EF Core writes to a table with a trigger the way SQL Server allows.
+    /// </summary>
+    public const string Trigger = "TR_CaseRecords_CaseCounts";
+
     public static readonly IReadOnlyList<CaseCube> All =
     [
         Cube("sex-quarter", CubeGrain.Quarter, CubeDimension.Sex),

@@ -34,7 +34,7 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                 });
 
             // The cubes are kept exact by the database itself, in the transaction of every insert and delete of a case.
-            migrationBuilder.Sql(
+            migrationBuilder.Sql(SqlServerBatch.Own(
                 """
                 CREATE TRIGGER [TR_CaseRecords_CaseCounts] ON [CaseRecords] AFTER INSERT, DELETE AS
                 BEGIN
@@ -65,7 +65,7 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                     WHEN MATCHED THEN UPDATE SET t.[Count] = t.[Count] + s.[N], t.[KeySum] = t.[KeySum] + s.[K]
                     WHEN NOT MATCHED THEN INSERT ([Cube], [ProvinceCode], [DistrictCode], [MonthKey], [AgeBand], [Sex], [Nationality], [PopulationGroup], [ExploitationType], [VictimStatus], [IdentificationSource], [Count], [KeySum]) VALUES (s.[Cube], s.[ProvinceCode], s.[DistrictCode], s.[MonthKey], s.[AgeBand], s.[Sex], s.[Nationality], s.[PopulationGroup], s.[ExploitationType], s.[VictimStatus], s.[IdentificationSource], s.[N], s.[K]);
                 END
-                """);
+                """));
 
             migrationBuilder.Sql(
                 """

@@ -86,7 +86,7 @@ namespace PartnerGraph.Data.SqlServer.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""DROP TRIGGER IF EXISTS [TR_CaseRecords_CaseCounts];""");
-            migrationBuilder.Sql(QuarterTrigger);
+            migrationBuilder.Sql(SqlServerBatch.Own(QuarterTrigger));
 
             // Grouped by columns only: SQL Server refuses a constant in GROUP BY (Msg 164).
             migrationBuilder.Sql(
@@ -100,7 +100,7 @@ namespace PartnerGraph.Data.SqlServer.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""DROP TRIGGER IF EXISTS [TR_CaseRecords_CaseCounts];""");
-            migrationBuilder.Sql(MonthTrigger);
+            migrationBuilder.Sql(SqlServerBatch.Own(MonthTrigger));
             migrationBuilder.Sql("""DELETE FROM [CaseCounts] WHERE [Cube] = N'sex-quarter';""");
         }
     }

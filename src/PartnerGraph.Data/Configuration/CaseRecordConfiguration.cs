@@ -10,6 +10,9 @@ internal sealed class CaseRecordConfiguration : IEntityTypeConfiguration<CaseRec
 {
     public void Configure(EntityTypeBuilder<CaseRecord> builder)
     {
+        // The cubes' trigger (see the CaseCubes migrations): SQL Server refuses an INSERT ... OUTPUT without INTO on a
+        // table with a trigger (Msg 334), so EF Core must read the new ids another way.
+        builder.ToTable(t => t.HasTrigger(CaseCubes.Trigger));
         builder.HasKey(c => c.Id);
         builder.Property(c => c.RecordingOrganisationId).HasMaxLength(64);
         builder.Property(c => c.ProvinceCode).HasMaxLength(2);

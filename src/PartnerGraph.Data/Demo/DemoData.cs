@@ -50,12 +50,11 @@ public static class DemoData
         ArgumentOutOfRangeException.ThrowIfLessThan(options.AsOf, FirstDay, nameof(options));
 
         // A retrying provider (SQL Server) runs a user transaction only inside its execution strategy; a retry starts over.
-        return db.Database.CreateExecutionStrategy().ExecuteAsync(ct => SeedOnceAsync(db, options, progress, ct), cancellationToken);
+        return db.RetryingAsync(ct => SeedOnceAsync(db, options, progress, ct), cancellationToken);
     }
 
     private static async Task<bool> SeedOnceAsync(PartnerGraphDbContext db, DemoDataOptions options, IProgress<DemoSeedProgress>? progress, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
         if (await db.Organisations.AnyAsync(cancellationToken))
         {
             return false;

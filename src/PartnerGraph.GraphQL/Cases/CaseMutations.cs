@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
 using PartnerGraph.Data.ReferenceData;
 using PartnerGraph.Domain.Cases;
 using PartnerGraph.GraphQL.Common;
@@ -28,18 +29,21 @@ public sealed class CaseMutations(GeographyCatalogue geography) : IRootFields
     {
         var request = c.Request();
         await using var db = await c.OpenDatabaseAsync();
-        var organisation = await db.Organisations.Include(o => o.Provinces).FirstOrDefaultAsync(o => o.Id == request.Caller.OrganisationId, c.CancellationToken)
-            ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
-
-        // Recording is not reading: no sharing agreement is needed, but only a GOVERNMENT organisation records outside the provinces it operates in.
-        var result = c.GetArgument<RecordCaseInput>("input").ToDraft().Validate(CaseRecorder.Of(organisation), geography.ForCaseIntake(), request.Clock);
-        if (result.Record is null)
+        await db.RetryingAsync(async ct =>
         {
-            throw Refuse(c, result.Problems);
-        }
+            var organisation = await db.Organisations.Include(o => o.Provinces).FirstOrDefaultAsync(o => o.Id == request.Caller.OrganisationId, ct)
+                ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
 
-        db.CaseRecords.Add(result.Record);
-        await db.SaveChangesAsync(c.CancellationToken);
+            // Recording is not reading: no sharing agreement is needed, but only a GOVERNMENT organisation records outside the provinces it operates in.
+            var result = c.GetArgument<RecordCaseInput>("input").ToDraft().Validate(CaseRecorder.Of(organisation), geography.ForCaseIntake(), request.Clock);
+            if (result.Record is null)
+            {
+                throw Refuse(c, result.Problems);
+            }
+
+            db.CaseRecords.Add(result.Record);
+            return await db.SaveChangesAsync(ct);
+        }, c.CancellationToken);
         return new RecordCasePayload(true, "CASE-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
     }
 

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.DataLoader;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Data;
 using PartnerGraph.Data.ReferenceData;
 using PartnerGraph.Domain.Organisations;
 using PartnerGraph.Domain.Programmes;
@@ -43,20 +44,23 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
         var district = geography.District(input.District)
             ?? throw new UserError(ErrorCodes.UnknownDistrict, $"There is no district '{GlobalId.Truncate(input.District)}'; use its 4-digit DOPA code, e.g. \"5001\".");
         await using var db = await c.OpenDatabaseAsync();
-        var programme = await ProgrammeAsync(db, input.ProgrammeCode, c.CancellationToken);
-        var existing = await db.CoverageReports.AsTracking().FirstOrDefaultAsync(
-            r => r.ProgrammeCode == programme.Code && r.DistrictCode == district.Code && r.Year == input.Year && r.Quarter == input.Quarter && r.SubmittedByOrganisationId == request.Caller.OrganisationId,
-            c.CancellationToken);
-        var organisation = await db.Organisations.Include(o => o.Provinces).FirstOrDefaultAsync(o => o.Id == request.Caller.OrganisationId, c.CancellationToken)
-            ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
-        var report = UserError.Enforcing(() => CoverageReview.Submit(programme, organisation.Id, OperatingArea.Of(organisation), district.ProvinceCode, district.Code, input.Year, input.Quarter, input.Reached, input.Target, existing, request.Clock.GetUtcNow().UtcDateTime));
-        if (existing is null)
+        return await ConflictsRefusedAsync(db.RetryingAsync(async ct =>
         {
-            db.CoverageReports.Add(report);
-        }
+            var programme = await ProgrammeAsync(db, input.ProgrammeCode, ct);
+            var existing = await db.CoverageReports.AsTracking().FirstOrDefaultAsync(
+                r => r.ProgrammeCode == programme.Code && r.DistrictCode == district.Code && r.Year == input.Year && r.Quarter == input.Quarter && r.SubmittedByOrganisationId == request.Caller.OrganisationId,
+                ct);
+            var organisation = await db.Organisations.Include(o => o.Provinces).FirstOrDefaultAsync(o => o.Id == request.Caller.OrganisationId, ct)
+                ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
+            var report = UserError.Enforcing(() => CoverageReview.Submit(programme, organisation.Id, OperatingArea.Of(organisation), district.ProvinceCode, district.Code, input.Year, input.Quarter, input.Reached, input.Target, existing, request.Clock.GetUtcNow().UtcDateTime));
+            if (existing is null)
+            {
+                db.CoverageReports.Add(report);
+            }
 
-        await SaveAsync(db, c.CancellationToken);
-        return report;
+            await db.SaveChangesAsync(ct);
+            return report;
+        }, c.CancellationToken));
     }
 
     private static async Task<CoverageReport> ReviewAsync(IResolveFieldContext c, bool approve)
@@ -65,47 +69,51 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
         var input = c.GetArgument<ReviewCoverageReportInput>("input");
         var id = GlobalId.DecodeLong(input.ReportId, CoverageReportType.TypeName);
         await using var db = await c.OpenDatabaseAsync();
-        var report = await db.CoverageReports.AsTracking().FirstOrDefaultAsync(r => r.Id == id, c.CancellationToken);
-        var programme = report is null ? null : await db.Programmes.Include(p => p.Partners).FirstAsync(p => p.Code == report.ProgrammeCode, c.CancellationToken);
-
-        // A report is visible to its submitter and to the programme's lead only; to anyone else it does not exist.
-        if (report is null || (report.SubmittedByOrganisationId != request.Caller.OrganisationId && programme!.LeadOrganisationId != request.Caller.OrganisationId))
+        return await ConflictsRefusedAsync(db.RetryingAsync(async ct =>
         {
-            throw new UserError(ErrorCodes.CoverageReportNotFound, "There is no coverage report with this id that your organisation submitted or leads.");
-        }
+            var report = await db.CoverageReports.AsTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+            var programme = report is null ? null : await db.Programmes.Include(p => p.Partners).FirstAsync(p => p.Code == report.ProgrammeCode, ct);
 
-        if (report.Version != input.ExpectedVersion)
-        {
-            throw new UserError(ErrorCodes.ConcurrentUpdate, $"The report changed since you read it: it is now {report.Status.ToString().ToUpperInvariant()} at version {report.Version}. Read it again; nothing was changed.");
-        }
-
-        var at = request.Clock.GetUtcNow().UtcDateTime;
-        UserError.Enforcing(() =>
-        {
-            if (approve)
+            // A report is visible to its submitter and to the programme's lead only; to anyone else it does not exist.
+            if (report is null || (report.SubmittedByOrganisationId != request.Caller.OrganisationId && programme!.LeadOrganisationId != request.Caller.OrganisationId))
             {
-                CoverageReview.Approve(report, programme!, request.Caller.OrganisationId, at);
-            }
-            else
-            {
-                CoverageReview.Return(report, programme!, request.Caller.OrganisationId, input.Reason, at);
+                throw new UserError(ErrorCodes.CoverageReportNotFound, "There is no coverage report with this id that your organisation submitted or leads.");
             }
 
+            if (report.Version != input.ExpectedVersion)
+            {
+                throw new UserError(ErrorCodes.ConcurrentUpdate, $"The report changed since you read it: it is now {report.Status.ToString().ToUpperInvariant()} at version {report.Version}. Read it again; nothing was changed.");
+            }
+
+            var at = request.Clock.GetUtcNow().UtcDateTime;
+            UserError.Enforcing(() =>
+            {
+                if (approve)
+                {
+                    CoverageReview.Approve(report, programme!, request.Caller.OrganisationId, at);
+                }
+                else
+                {
+                    CoverageReview.Return(report, programme!, request.Caller.OrganisationId, input.Reason, at);
+                }
+
+                return report;
+            });
+            await db.SaveChangesAsync(ct);
             return report;
-        });
-        await SaveAsync(db, c.CancellationToken);
-        return report;
+        }, c.CancellationToken));
     }
 
     private static async Task<Programme> ProgrammeAsync(Data.PartnerGraphDbContext db, string code, CancellationToken cancellationToken) =>
         await db.Programmes.Include(p => p.Partners).FirstOrDefaultAsync(p => p.Code == code, cancellationToken)
             ?? throw new UserError(ErrorCodes.UnknownProgramme, $"There is no programme '{GlobalId.Truncate(code)}'. The programmes query lists their codes.");
 
-    private static async Task SaveAsync(Data.PartnerGraphDbContext db, CancellationToken cancellationToken)
+    /// <summary>A write the database refused once the execution strategy has retried what was transient.</summary>
+    private static async Task<CoverageReport> ConflictsRefusedAsync(Task<CoverageReport> work)
     {
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            return await work;
         }
         catch (DbUpdateException)
         {

@@ -61,15 +61,17 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
             {
                 // One transaction from numbering to the outbox event (which needs the referral's id). On SQLite it takes
                 // the write lock first, so two instances never pick the same number; elsewhere the unique index decides.
-                await using var transaction = await db.Database.BeginTransactionAsync(c.CancellationToken);
-                var at = request.Clock.GetUtcNow().UtcDateTime;
-                var reference = await NextReferenceAsync(db, at, c.CancellationToken);
-                referral = UserError.Enforcing(() => input.ToRequest().Open(sender, receiver, reference, at));
-                db.Referrals.Add(referral);
-                await db.SaveChangesAsync(c.CancellationToken);
-                db.OutboxEvents.Add(OutboxEvent.Of(referral, referral.History[0]));
-                await db.SaveChangesAsync(c.CancellationToken);
-                await transaction.CommitAsync(c.CancellationToken);
+                referral = await db.InTransactionAsync(async ct =>
+                {
+                    var at = request.Clock.GetUtcNow().UtcDateTime;
+                    var reference = await NextReferenceAsync(db, at, ct);
+                    var opened = UserError.Enforcing(() => input.ToRequest().Open(sender, receiver, reference, at));
+                    db.Referrals.Add(opened);
+                    await db.SaveChangesAsync(ct);
+                    db.OutboxEvents.Add(OutboxEvent.Of(opened, opened.History[0]));
+                    await db.SaveChangesAsync(ct);
+                    return opened;
+                }, c.CancellationToken);
             }
             catch (DbUpdateException) when (attempt < ReferenceAttempts)
             {
@@ -88,39 +90,36 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
         var input = c.GetArgument<ReferralTransitionInput>("input");
         var id = GlobalId.DecodeLong(input.ReferralId, ReferralType.TypeName);
         await using var db = await c.OpenDatabaseAsync();
-        var referral = await db.VisibleReferrals(request.Caller).AsTracking().FirstOrDefaultAsync(r => r.Id == id, c.CancellationToken)
-            ?? throw new UserError(ErrorCodes.ReferralNotFound, "Your organisation sent or received no referral with this id.");
-        if (referral.Version != input.ExpectedVersion)
+        var (referral, change) = await db.RetryingAsync(async ct =>
         {
-            throw Stale(referral);
-        }
-
-        ReferralStatusChange change;
-        var written = false;
-        await using (var transaction = await db.Database.BeginTransactionAsync(c.CancellationToken))
-        {
-            // Stamped inside the transaction, which on SQLite waits for the write turn: changedAt is when the change was
-            // recorded, so the history's times follow its sequence even when writers queue.
-            change = UserError.Enforcing(() => ReferralWorkflow.Apply(referral, to, request.Caller.OrganisationId, input.Reason, request.Clock.GetUtcNow().UtcDateTime));
-            db.OutboxEvents.Add(OutboxEvent.Of(referral, change));
-            try
+            var current = await db.VisibleReferrals(request.Caller).AsTracking().FirstOrDefaultAsync(r => r.Id == id, ct)
+                ?? throw new UserError(ErrorCodes.ReferralNotFound, "Your organisation sent or received no referral with this id.");
+            if (current.Version != input.ExpectedVersion)
             {
-                await db.SaveChangesAsync(c.CancellationToken);
-                await transaction.CommitAsync(c.CancellationToken);
-                written = true;
+                throw Stale(current);
             }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Someone else's change committed between our read and our write: theirs stands, ours is not written.
-            }
-        }
 
-        if (!written)
-        {
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                // Stamped inside the transaction, which on SQLite waits for the write turn: changedAt is when the change
+                // was recorded, so the history's times follow its sequence even when writers queue.
+                var made = UserError.Enforcing(() => ReferralWorkflow.Apply(current, to, request.Caller.OrganisationId, input.Reason, request.Clock.GetUtcNow().UtcDateTime));
+                db.OutboxEvents.Add(OutboxEvent.Of(current, made));
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                    return (current, made);
+                }
+                catch (DbUpdateConcurrencyException)
+                {
+                    // Someone else's change committed between our read and our write: theirs stands, ours is not written.
+                }
+            }
+
             // Read once the transaction (and on SQLite the write turn) is given back.
-            await using var fresh = await c.OpenDatabaseAsync();
-            throw Stale(await fresh.Referrals.FirstAsync(r => r.Id == id, c.CancellationToken));
-        }
+            throw Stale(await db.Referrals.FirstAsync(r => r.Id == id, ct));
+        }, c.CancellationToken);
 
         outbox.Notify();
         return new ReferralPayload(referral, change);

@@ -16,14 +16,16 @@ public sealed class PartnerGraphApp : WebApplicationFactory<Program>
 {
     private readonly bool seed;
     private readonly IReadOnlyDictionary<string, string?> settings;
+    private readonly Action<IServiceCollection>? services;
     private readonly ConcurrentDictionary<string, Task<string>> tokens = new();
 
-    internal PartnerGraphApp(string databasePath, string environment, bool seed = false, IReadOnlyDictionary<string, string?>? settings = null)
+    internal PartnerGraphApp(string databasePath, string environment, bool seed = false, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         DatabasePath = databasePath;
         Environment = environment;
         this.seed = seed;
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.services = services;
     }
 
     public string Environment { get; }
@@ -32,10 +34,13 @@ public sealed class PartnerGraphApp : WebApplicationFactory<Program>
 
     public SqlCommandCounter Commands { get; } = new();
 
-    /// <summary>A started app on a fresh copy of the test database, or on the one given (to share it between two apps).</summary>
-    public static async Task<PartnerGraphApp> StartAsync(string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null, string? databasePath = null)
+    /// <summary>
+    /// A started app on a fresh copy of the test database, or on the one given (to share it between two apps); services
+    /// may add to or replace the server's own (after them).
+    /// </summary>
+    public static async Task<PartnerGraphApp> StartAsync(string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null, string? databasePath = null, Action<IServiceCollection>? services = null)
     {
-        var app = new PartnerGraphApp(databasePath ?? await TestDatabase.CopyAsync(), environment, settings: settings);
+        var app = new PartnerGraphApp(databasePath ?? await TestDatabase.CopyAsync(), environment, settings: settings, services: services);
         _ = app.Server;
         return app;
     }
@@ -83,7 +88,11 @@ public sealed class PartnerGraphApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton<IInterceptor>(Commands));
+        builder.ConfigureServices(added =>
+        {
+            added.AddSingleton<IInterceptor>(Commands);
+            services?.Invoke(added);
+        });
 
         // The app's log goes to the test that started it, shown only if that test fails.
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(ServerOutput.LoggerProvider("in-process server")));
