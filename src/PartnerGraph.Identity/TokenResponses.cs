@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Audit;
@@ -25,14 +26,17 @@ public static class TokenResponses
         }
 
         var refused = context.Response.Error is not null;
-        // The client id is recorded as claimed: for a refused request it is what the caller tried, not who it is.
+        // Only what the server knows is recorded: a registered client's id (a refused request may claim any text, even
+        // an e-mail address) and a grant type this server has.
+        var claimed = context.Request?.ClientId;
+        var known = claimed is not null && await services.GetRequiredService<IOpenIddictApplicationManager>().FindByClientIdAsync(claimed) is not null;
         await services.GetRequiredService<AccessLogWriter>().WriteAsync(
             new AccessLogEntry
             {
                 At = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
-                ClientId = Truncate(context.Request?.ClientId),
+                ClientId = known ? claimed : claimed is null ? null : UnknownClient,
                 OperationType = "token",
-                OperationName = Truncate(context.Request?.GrantType),
+                OperationName = context.Request?.GrantType is GrantTypes.ClientCredentials or GrantTypes.AuthorizationCode or GrantTypes.RefreshToken ? context.Request.GrantType : null,
                 DurationMs = 0,
                 Outcome = refused ? AccessOutcome.Refused : AccessOutcome.Allowed,
                 ErrorCodes = context.Response.Error,
@@ -40,5 +44,6 @@ public static class TokenResponses
             CancellationToken.None);
     }
 
-    private static string? Truncate(string? text) => text is { Length: > 100 } ? text[..100] : text;
+    /// <summary>The client id recorded for a token request that named no registered client.</summary>
+    public const string UnknownClient = "(unknown client)";
 }

@@ -1,4 +1,4 @@
-using PartnerGraph.Domain.Cases;
+using PartnerGraph.Domain.PersonalData;
 
 namespace PartnerGraph.Domain.Programmes;
 
@@ -9,7 +9,7 @@ public static class CoverageProblemCodes
     public const string ReportAlreadySubmitted = "COVERAGE_REPORT_EXISTS";
     public const string ReviewNotAllowed = "COVERAGE_REVIEW_NOT_ALLOWED";
     public const string ReasonRequired = Referrals.ReferralProblemCodes.ReasonRequired;
-    public const string PersonalDataNotAllowed = CaseProblemCodes.PersonalDataNotAllowed;
+    public const string PersonalDataNotAllowed = PersonalDataGuard.Code;
 }
 
 /// <summary>
@@ -96,10 +96,7 @@ public static class CoverageReview
             throw new RuleRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"reason is longer than {MaxReasonLength} characters.");
         }
 
-        if (PersonalDataGuard.Find(reason) is { } kind)
-        {
-            throw new RuleRefusedException(CoverageProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {PersonalDataGuard.Describe(kind)}: remove it.");
-        }
+        PersonalDataGuard.EnsureNone("reason", reason);
 
         Review(report, programme, organisationId, CoverageReportStatus.Returned, reason, at);
     }

@@ -42,6 +42,12 @@ public sealed class GraphQLRunner(
             }
         }
 
+        // Every value sent passes the personal-data guard before anything runs (and before validation quotes any).
+        if (PersonalDataInRequest.Find(document, request.Variables) is { Count: > 0 } personalData)
+        {
+            return new ExecutionResult { Errors = [.. personalData] };
+        }
+
         var streaming = document is not null && OperationOf(document, request.OperationName) == OperationType.Subscription;
         var validatedBefore = document is not null && validated.TryGetValue(document, out var passed) && passed.Contain(schema, request.OperationName);
         var result = await executer.ExecuteAsync(new ExecutionOptions
