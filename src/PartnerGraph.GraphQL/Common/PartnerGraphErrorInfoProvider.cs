@@ -55,6 +55,11 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
             // (an unknown field, an operation name) stay too, unless the personal-data guard finds something in them.
             var aboutValues = executionError.Code is { } code && ValueErrorCodes.Contains(code);
             info.Message = Quoted().Replace(info.Message, m => Repeatable(m.Groups["text"].Value, aboutValues) ? m.Value : "(withheld)");
+            if (aboutValues)
+            {
+                // "Expected type 'Int', found Malee." prints the value as it was written, unquoted.
+                info.Message = FoundValue().Replace(info.Message, m => Repeatable(m.Value, aboutValues) ? m.Value : "(withheld)");
+            }
         }
 
         return info;
@@ -109,6 +114,10 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
     /// <summary>Text in single or double quotes (GraphQL.NET quotes both ways).</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"'(?<text>[^']*)'|""(?<text>[^""]*)""")]
     private static partial System.Text.RegularExpressions.Regex Quoted();
+
+    /// <summary>What GraphQL.NET found where a value of another type belongs, up to the sentence's end.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=found )[^\]]*?(?=\.\]|\.$)")]
+    private static partial System.Text.RegularExpressions.Regex FoundValue();
 
     /// <summary>A name alone or in a type reference such as [String!]! or $name; whether it is ours is looked up.</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"^\[*\$?(?<name>[_A-Za-z][_0-9A-Za-z]*)!?\]*!?$")]

@@ -6,10 +6,12 @@ using PartnerGraph.Domain.PersonalData;
 namespace PartnerGraph.GraphQL.Common;
 
 /// <summary>
-/// The personal-data guard on everything a request sends as a value: every string literal of the document (arguments,
-/// input objects, lists, variables' defaults, directives) and every string of its variables, whatever field it is for.
-/// It runs before anything executes, so a document whose second mutation carries personal data changes nothing, and
-/// every string input of the schema, now and later, is guarded alike. A document's findings are kept with it.
+/// The personal-data guard on everything a request sends: every string literal of the document (arguments, input
+/// objects, lists, variables' defaults, directives), every string of its variables, whatever field it is for, and the
+/// names its author chose (operation, aliases, fields, fragments, variables), which the answer, errors and the access
+/// log would repeat. It runs before anything executes, so a document whose second mutation carries personal data
+/// changes nothing, and every string input of the schema, now and later, is guarded alike. A document's findings are
+/// kept with it.
 /// </summary>
 public static class PersonalDataInRequest
 {
@@ -41,8 +43,10 @@ public static class PersonalDataInRequest
             switch (definition)
             {
                 case GraphQLOperationDefinition operation:
+                    CheckName("operation name", operation.Name, findings);
                     foreach (var variable in operation.Variables?.Items ?? [])
                     {
+                        CheckName("variable name", variable.Variable.Name, findings);
                         if (variable.DefaultValue is { } value)
                         {
                             InValue(value, "$" + variable.Variable.Name.StringValue, findings);
@@ -53,6 +57,7 @@ public static class PersonalDataInRequest
                     InSelections(operation.SelectionSet, findings);
                     break;
                 case GraphQLFragmentDefinition fragment:
+                    CheckName("fragment name", fragment.FragmentName.Name, findings);
                     InDirectives(fragment.Directives, "", findings);
                     InSelections(fragment.SelectionSet, findings);
                     break;
@@ -69,6 +74,8 @@ public static class PersonalDataInRequest
             switch (selection)
             {
                 case GraphQLField field:
+                    CheckName("alias", field.Alias?.Name, findings);
+                    CheckName("field name", field.Name, findings);
                     InArguments(field.Arguments, field.Name.StringValue, findings);
                     InDirectives(field.Directives, field.Name.StringValue + " ", findings);
                     InSelections(field.SelectionSet, findings);
@@ -158,6 +165,14 @@ public static class PersonalDataInRequest
                 }
 
                 break;
+        }
+    }
+
+    private static void CheckName(string role, GraphQLName? name, List<Finding> findings)
+    {
+        if (name is not null)
+        {
+            Check(role, name.StringValue, findings);
         }
     }
 
