@@ -3,10 +3,11 @@ namespace PartnerGraph.Domain;
 /// <summary>A change the domain's rules refuse (a referral's move, a coverage report's review), with a code for extensions.code and a message a person can act on.</summary>
 public sealed class RuleRefusedException : Exception
 {
-    public RuleRefusedException(string code, string message)
+    public RuleRefusedException(string code, string message, IReadOnlyDictionary<string, object?>? details = null)
         : base(message)
     {
         Code = code;
+        Details = details;
     }
 
     public RuleRefusedException()
@@ -21,4 +22,7 @@ public sealed class RuleRefusedException : Exception
     }
 
     public string Code { get; }
+
+    /// <summary>What a program needs to act on the refusal (the field, the kind of data found ...), for extensions beside the code.</summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; }
 }

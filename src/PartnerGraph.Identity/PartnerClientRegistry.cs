@@ -31,12 +31,12 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(o => o.Id == organisationId, cancellationToken))
         {
-            throw new OnboardingException($"There is no organisation '{organisationId}'. Add it first with: partners add --id {organisationId} ...");
+            throw new OnboardingException("--org names no organisation. Add it first with: partners add --id ...");
         }
 
         if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not null)
         {
-            throw new OnboardingException($"A client '{clientId}' exists already.");
+            throw new OnboardingException("A client with that --client-id exists already.");
         }
 
         var descriptor = new OpenIddictApplicationDescriptor
@@ -90,7 +90,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
     /// <summary>Replaces the secret; the old one stops working at once. Returns the new one, shown once.</summary>
     public async Task<string> RotateSecretAsync(string clientId, string? secret = null, CancellationToken cancellationToken = default)
     {
-        var application = await applications.FindByClientIdAsync(clientId, cancellationToken) ?? throw Unknown(clientId);
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken) ?? throw UnknownClient();
         secret = secret is null ? NewSecret() : Checked(secret);
         await applications.UpdateAsync(application, secret, cancellationToken);
         return secret;
@@ -100,7 +100,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
     public async Task DisableAsync(string clientId, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var client = await db.PartnerClients.AsTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) ?? throw Unknown(clientId);
+        var client = await db.PartnerClients.AsTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) ?? throw UnknownClient();
         client.Disabled = true;
         client.DisabledAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
@@ -113,7 +113,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
     public async Task SetScopesAsync(string clientId, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken = default)
     {
         RequireKnown(scopes);
-        var application = await applications.FindByClientIdAsync(clientId, cancellationToken) ?? throw Unknown(clientId);
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken) ?? throw UnknownClient();
         var descriptor = new OpenIddictApplicationDescriptor();
         await applications.PopulateAsync(descriptor, application, cancellationToken);
         descriptor.Permissions.RemoveWhere(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal));
@@ -129,7 +129,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
     public async Task SetTrustedDocumentsOnlyAsync(string clientId, bool only, CancellationToken cancellationToken = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var client = await db.PartnerClients.AsTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) ?? throw Unknown(clientId);
+        var client = await db.PartnerClients.AsTracking().FirstOrDefaultAsync(c => c.ClientId == clientId, cancellationToken) ?? throw UnknownClient();
         client.TrustedDocumentsOnly = only;
         await db.SaveChangesAsync(cancellationToken);
     }
@@ -152,7 +152,7 @@ public sealed class PartnerClientRegistry(IOpenIddictApplicationManager applicat
         ? secret
         : throw new OnboardingException($"The secret is too short: give at least {PartnerClient.MinimumSecretLength} characters, or none to have a 256-bit one generated.");
 
-    private static OnboardingException Unknown(string clientId) => new($"There is no client '{clientId}'. clients list shows them.");
+    private static OnboardingException UnknownClient() => new("--client-id names no client. clients list shows them.");
 
     /// <summary>256 random bits, URL-safe.</summary>
     private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');

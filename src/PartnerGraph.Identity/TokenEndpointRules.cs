@@ -102,14 +102,16 @@ public static class TokenEndpointRules
             await throttle.SucceededAsync(clientId, http);
         }
 
-        // The client id is recorded as claimed: for a refused request it is what the caller tried, not who it is.
+        // Only what the server knows is recorded: a registered client's id (a refused request may claim any text, even
+        // an e-mail address) and a grant type this server has.
+        var known = clientId is not null && await services.GetRequiredService<IOpenIddictApplicationManager>().FindByClientIdAsync(clientId) is not null;
         await services.GetRequiredService<AccessLogWriter>().WriteAsync(
             new AccessLogEntry
             {
                 At = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime,
-                ClientId = Truncate(clientId),
+                ClientId = known ? clientId : clientId is null ? null : UnknownClient,
                 OperationType = "token",
-                OperationName = Truncate(context.Request?.GrantType),
+                OperationName = context.Request?.GrantType is GrantTypes.ClientCredentials or GrantTypes.AuthorizationCode or GrantTypes.RefreshToken ? context.Request.GrantType : null,
                 DurationMs = 0,
                 Outcome = context.Response.Error is null ? AccessOutcome.Allowed : AccessOutcome.Refused,
                 ErrorCodes = retryAfter is null ? context.Response.Error : RateLimited,
@@ -117,5 +119,6 @@ public static class TokenEndpointRules
             CancellationToken.None);
     }
 
-    private static string? Truncate(string? text) => text is { Length: > 100 } ? text[..100] : text;
+    /// <summary>The client id recorded for a token request that named no registered client.</summary>
+    public const string UnknownClient = "(unknown client)";
 }

@@ -100,10 +100,10 @@ public sealed record CaseRecordDraft
             {
                 var field = (CaseField)i;
                 var value = values[i];
-                if (PersonalDataGuard.Find(value) is { } kind)
+                if (PersonalData.PersonalDataGuard.Find(value) is { } kind)
                 {
                     refused[i] = true;
-                    Problems.Add(new(field, CaseProblemCodes.PersonalDataNotAllowed, $"holds what looks like {PersonalDataGuard.Describe(kind)}. Case records never carry personal data: remove it."));
+                    Problems.Add(new(field, CaseProblemCodes.PersonalDataNotAllowed, $"holds what looks like {PersonalData.PersonalDataGuard.Describe(kind)}. Case records never carry personal data: remove it."));
                 }
                 else if (!string.IsNullOrWhiteSpace(value))
                 {
@@ -276,7 +276,7 @@ public sealed record CaseIntakeResult(CaseRecord? Record, IReadOnlyList<CaseProb
 /// <summary>The codes of case intake problems, as partners meet them in extensions.code and import reports.</summary>
 public static class CaseProblemCodes
 {
-    public const string PersonalDataNotAllowed = "PII_NOT_ALLOWED";
+    public const string PersonalDataNotAllowed = PersonalData.PersonalDataGuard.Code;
     public const string InvalidCase = "INVALID_CASE";
     public const string InvalidProvinceCode = "INVALID_PROVINCE_CODE";
     public const string UnknownProvince = "UNKNOWN_PROVINCE";

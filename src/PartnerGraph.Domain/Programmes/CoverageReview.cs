@@ -1,5 +1,6 @@
 using PartnerGraph.Domain.Cases;
 using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Domain.PersonalData;
 
 namespace PartnerGraph.Domain.Programmes;
 
@@ -10,7 +11,7 @@ public static class CoverageProblemCodes
     public const string ReportAlreadySubmitted = "COVERAGE_REPORT_EXISTS";
     public const string ReviewNotAllowed = "COVERAGE_REVIEW_NOT_ALLOWED";
     public const string ReasonRequired = Referrals.ReferralProblemCodes.ReasonRequired;
-    public const string PersonalDataNotAllowed = CaseProblemCodes.PersonalDataNotAllowed;
+    public const string PersonalDataNotAllowed = PersonalDataGuard.Code;
 
     /// <summary>The code case intake gives a province outside the organisation's operating area: one rule, one name.</summary>
     public const string ProvinceNotAllowed = CaseProblemCodes.ProvinceNotAllowed;
@@ -109,10 +110,7 @@ public static class CoverageReview
             throw new RuleRefusedException(CoverageProblemCodes.InvalidCoverageReport, $"reason is longer than {MaxReasonLength} characters.");
         }
 
-        if (PersonalDataGuard.Find(reason) is { } kind)
-        {
-            throw new RuleRefusedException(CoverageProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {PersonalDataGuard.Describe(kind)}: remove it.");
-        }
+        PersonalDataGuard.EnsureNone("reason", reason);
 
         Review(report, programme, organisationId, CoverageReportStatus.Returned, reason, at);
     }

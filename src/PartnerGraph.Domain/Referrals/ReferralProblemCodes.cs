@@ -7,5 +7,5 @@ public static class ReferralProblemCodes
     public const string ReasonRequired = "REASON_REQUIRED";
     public const string ConsentRequired = "CONSENT_REQUIRED";
     public const string InvalidReferral = "INVALID_REFERRAL";
-    public const string PersonalDataNotAllowed = Cases.CaseProblemCodes.PersonalDataNotAllowed;
+    public const string PersonalDataNotAllowed = PersonalData.PersonalDataGuard.Code;
 }

@@ -85,10 +85,7 @@ public static class ReferralWorkflow
             throw new RuleRefusedException(ReferralProblemCodes.InvalidReferral, $"reason is longer than {MaxReasonLength} characters.");
         }
 
-        if (Cases.PersonalDataGuard.Find(reason) is { } kind)
-        {
-            throw new RuleRefusedException(ReferralProblemCodes.PersonalDataNotAllowed, $"reason holds what looks like {Cases.PersonalDataGuard.Describe(kind)}. Referrals never carry personal data: remove it.");
-        }
+        PersonalData.PersonalDataGuard.EnsureNone("reason", reason);
     }
 
     /// <summary>The status as partners write it in GraphQL, e.g. IN_SERVICE.</summary>

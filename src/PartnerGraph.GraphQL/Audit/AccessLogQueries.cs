@@ -30,7 +30,7 @@ public sealed class AccessLogQueries : IRootFields
                     await using var db = await c.OpenDatabaseAsync();
                     if (!await db.Organisations.AnyAsync(o => o.Id == filter.Organisation, c.CancellationToken))
                     {
-                        throw new UserError(ErrorCodes.UnknownOrganisation, $"There is no organisation '{GlobalId.Truncate(filter.Organisation)}'. The organisations query lists their slugs.");
+                        throw new UserError(ErrorCodes.UnknownOrganisation, "filter.organisation names no organisation. The organisations query lists their slugs.");
                     }
                 }
 

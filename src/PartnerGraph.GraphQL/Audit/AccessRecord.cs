@@ -5,6 +5,7 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQLParser.AST;
 using PartnerGraph.Domain.Audit;
+using PartnerGraph.Domain.PersonalData;
 using PartnerGraph.GraphQL.Common;
 using PartnerGraph.Identity;
 
@@ -133,7 +134,7 @@ public sealed class AccessRecord
 
         return new AccessRecord
         {
-            OperationName = operation?.Name?.StringValue ?? (IsName(operationName) ? operationName : null),
+            OperationName = Recordable(operation?.Name?.StringValue ?? (IsName(operationName) ? operationName : null)),
             OperationType = operation?.Operation.ToString().ToLowerInvariant(),
             DocumentHash = Hash(queryText),
             Datasets = Join(rootFields.Select(f => DatasetsByRootField.GetValueOrDefault(f.Name.StringValue)).OfType<string>()
@@ -251,6 +252,13 @@ public sealed class AccessRecord
 
         return text.Length == 0 ? null : text.ToString();
     }
+
+    /// <summary>What the auditor may read of a name the client chose: the name, unless the personal-data guard finds something in it.</summary>
+    private static string? Recordable(string? name) =>
+        name is not null && PersonalDataGuard.Find(name) is not null ? WithheldName : name;
+
+    /// <summary>The operation name recorded in place of one that looked like personal data.</summary>
+    public const string WithheldName = "(withheld: personal data)";
 
     /// <summary>A GraphQL name: what an operation name must be, so anything else a client sends is not recorded.</summary>
     private static bool IsName(string? text) =>

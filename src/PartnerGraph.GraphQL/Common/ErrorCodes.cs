@@ -42,7 +42,7 @@ public static class ErrorCodes
     public const string CoverageReviewNotAllowed = PartnerGraph.Domain.Programmes.CoverageProblemCodes.ReviewNotAllowed;
     public const string InvalidReferral = PartnerGraph.Domain.Referrals.ReferralProblemCodes.InvalidReferral;
 
-    public const string PiiNotAllowed = PartnerGraph.Domain.Cases.CaseProblemCodes.PersonalDataNotAllowed;
+    public const string PiiNotAllowed = PartnerGraph.Domain.PersonalData.PersonalDataGuard.Code;
     public const string InvalidCase = PartnerGraph.Domain.Cases.CaseProblemCodes.InvalidCase;
     public const string DistrictNotInProvince = PartnerGraph.Domain.Cases.CaseProblemCodes.DistrictNotInProvince;
     public const string ProvinceNotAllowed = PartnerGraph.Domain.Cases.CaseProblemCodes.ProvinceNotAllowed;

@@ -38,8 +38,6 @@ public static class GlobalId
             return key;
         }
 
-        throw new UserError(ErrorCodes.InvalidId, $"'{Truncate(id)}' is not a {expectedType} id. Use the id field of a {expectedType}.");
+        throw new UserError(ErrorCodes.InvalidId, $"That is not a {expectedType} id. Use the id field of a {expectedType}.");
     }
-
-    internal static string Truncate(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -20,7 +20,7 @@ public sealed class NodeQueries : IRootFields
             {
                 var id = c.GetArgument<string>("id");
                 var decoded = GlobalId.TryDecode(id)
-                    ?? throw new UserError(ErrorCodes.InvalidId, $"'{GlobalId.Truncate(id)}' is not an id this API gave out. Use the id field of an object.");
+                    ?? throw new UserError(ErrorCodes.InvalidId, "id is not an id this API gave out. Use the id field of an object.");
 
                 // A type outside the caller's schema has no objects the caller may see.
                 if (c.Schema.AllTypes[decoded.TypeName] is null)

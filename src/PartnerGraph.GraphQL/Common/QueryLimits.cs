@@ -185,13 +185,13 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
             if (place.Item2 > limits.MaxFieldRepeats)
             {
                 unwieldy ??= Refuse(ErrorCodes.MaxFieldRepeatsExceeded, field,
-                    $"The query asks for '{GlobalId.Truncate(responseName)}' more than {limits.MaxFieldRepeats} times at one place; at most {limits.MaxFieldRepeats} are allowed. Ask for each field once.");
+                    $"The query asks for one field more than {limits.MaxFieldRepeats} times at one place; at most {limits.MaxFieldRepeats} are allowed. Ask for each field once.");
             }
 
             if (unwieldy is null && field.Arguments is { } arguments && LongestList(arguments) > limits.MaxListItems)
             {
                 unwieldy = Refuse(ErrorCodes.MaxListItemsExceeded, field,
-                    $"An argument of '{GlobalId.Truncate(field.Name.StringValue)}' holds a list of more than {limits.MaxListItems} items; at most {limits.MaxListItems} are allowed. Split the request.");
+                    $"An argument holds a list of more than {limits.MaxListItems} items; at most {limits.MaxListItems} are allowed. Split the request.");
             }
 
             if (field.SelectionSet is { } selections)

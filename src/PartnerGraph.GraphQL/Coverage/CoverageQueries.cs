@@ -57,7 +57,7 @@ public sealed class CoverageQueries : IRootFields
         await using var db = await c.OpenDatabaseAsync();
         if (!await db.Programmes.AnyAsync(p => p.Code == code, c.CancellationToken))
         {
-            throw new UserError(ErrorCodes.UnknownProgramme, $"There is no programme '{GlobalId.Truncate(code)}'. The programmes query lists their codes.");
+            throw new UserError(ErrorCodes.UnknownProgramme, "programmeCode names no programme. The programmes query lists their codes.");
         }
 
         var rows = await db.CoverageReports

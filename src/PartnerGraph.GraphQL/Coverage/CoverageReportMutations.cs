@@ -42,7 +42,7 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
         var request = c.Request();
         var input = c.GetArgument<SubmitCoverageReportInput>("input");
         var district = geography.District(input.District)
-            ?? throw new UserError(ErrorCodes.UnknownDistrict, $"There is no district '{GlobalId.Truncate(input.District)}'; use its 4-digit DOPA code, e.g. \"5001\".");
+            ?? throw new UserError(ErrorCodes.UnknownDistrict, "input.district names no district; use its 4-digit DOPA code, e.g. \"5001\".");
         await using var db = await c.OpenDatabaseAsync();
         return await ConflictsRefusedAsync(db.RetryingAsync(async ct =>
         {
@@ -106,7 +106,7 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
 
     private static async Task<Programme> ProgrammeAsync(Data.PartnerGraphDbContext db, string code, CancellationToken cancellationToken) =>
         await db.Programmes.Include(p => p.Partners).FirstOrDefaultAsync(p => p.Code == code, cancellationToken)
-            ?? throw new UserError(ErrorCodes.UnknownProgramme, $"There is no programme '{GlobalId.Truncate(code)}'. The programmes query lists their codes.");
+            ?? throw new UserError(ErrorCodes.UnknownProgramme, "input.programmeCode names no programme. The programmes query lists their codes.");
 
     /// <summary>A write the database refused once the execution strategy has retried what was transient.</summary>
     private static async Task<CoverageReport> ConflictsRefusedAsync(Task<CoverageReport> work)

@@ -19,18 +19,18 @@ public sealed class GeographyQueries(GeographyCatalogue geography) : IRootFields
         root.Field<ProvinceType, Province>("province")
             .Description("A province by its ISO 3166-2 code (\"TH-50\") or its 2-digit code (\"50\").")
             .Argument<NonNullGraphType<StringGraphType>>("code")
-            .Resolve(c => Find(geography, c.GetArgument<string>("code")));
+            .Resolve(c => Find(geography, c.GetArgument<string>("code"), "code"));
     }
 
-    /// <summary>The province of a code a partner wrote, or a clear error.</summary>
-    public static Province Find(GeographyCatalogue geography, string code)
+    /// <summary>The province of a code a partner wrote in the argument or field named, or a clear error that names it and never repeats the code.</summary>
+    public static Province Find(GeographyCatalogue geography, string code, string field)
     {
         if (!ProvinceCode.TryNormalise(code, out var dopaCode))
         {
-            throw new UserError(ErrorCodes.InvalidProvinceCode, $"'{GlobalId.Truncate(code)}' is not a province code. Use the ISO 3166-2 form \"TH-50\" or the 2-digit form \"50\".");
+            throw new UserError(ErrorCodes.InvalidProvinceCode, $"{field} holds something that is not a province code. Use the ISO 3166-2 form \"TH-50\" or the 2-digit form \"50\".");
         }
 
         return geography.Province(dopaCode)
-            ?? throw new UserError(ErrorCodes.UnknownProvince, $"There is no province with code {dopaCode}. The provinces query lists all 77.");
+            ?? throw new UserError(ErrorCodes.UnknownProvince, $"{field} names no province. The provinces query lists all 77.");
     }
 }

@@ -137,6 +137,12 @@ public sealed class OperationPipeline(
                 return await AnsweredAsync(record, new ExecutionResult { Errors = [tooMuch] }).ConfigureAwait(false);
             }
 
+            // Every value and name the request sends passes the personal-data guard before anything runs (or quotes it).
+            if (PersonalDataInRequest.Find(document, request.Variables) is { Count: > 0 } personalData)
+            {
+                return await AnsweredAsync(record, new ExecutionResult { Errors = [.. personalData] }).ConfigureAwait(false);
+            }
+
             // The request context, and the run.
             var context = record.Context = new RequestContext(caller, databases, clock, ct => rates.TakeAsync(ClientKey.Of(caller), clock, ct));
             if (operation == OperationType.Subscription && call.Connection is { } connection)

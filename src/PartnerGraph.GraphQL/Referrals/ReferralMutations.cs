@@ -55,7 +55,7 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
             var sender = await db.Organisations.FirstOrDefaultAsync(o => o.Id == request.Caller.OrganisationId, c.CancellationToken)
                 ?? throw new UserError(ErrorCodes.UnknownOrganisation, "Your organisation is not registered; ask the Anti-Human Trafficking Division.");
             var receiver = await db.Organisations.FirstOrDefaultAsync(o => o.Id == input.ToOrganisation, c.CancellationToken)
-                ?? throw new UserError(ErrorCodes.UnknownOrganisation, $"There is no organisation '{GlobalId.Truncate(input.ToOrganisation)}'. The organisations query lists their slugs.");
+                ?? throw new UserError(ErrorCodes.UnknownOrganisation, "input.toOrganisation names no organisation. The organisations query lists their slugs.");
             Referral referral;
             try
             {

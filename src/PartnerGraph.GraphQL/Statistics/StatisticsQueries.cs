@@ -63,9 +63,9 @@ public static class CaseTables
         }
 
         var period = filter.Period?.Validated();
-        var provinces = filter.Provinces?.Select(p => Geography.GeographyQueries.Find(geography, p).Code).Distinct().ToList();
+        var provinces = filter.Provinces?.Select(p => Geography.GeographyQueries.Find(geography, p, "filter.provinces").Code).Distinct().ToList();
         var districts = filter.Districts?.Select(d => geography.District(d)?.Code
-            ?? throw new UserError(ErrorCodes.UnknownDistrict, $"There is no district '{GlobalId.Truncate(d)}'. A district code has 4 digits, e.g. 5001; a province's districts field lists them.")).Distinct().ToList();
+            ?? throw new UserError(ErrorCodes.UnknownDistrict, "filter.districts holds a code that names no district. A district code has 4 digits, e.g. 5001; a province's districts field lists them.")).Distinct().ToList();
 
         var agreement = await c.RequireAgreementAsync(SharedDatasets.Statistics);
         var finest = groupBy.Contains(CaseDimension.District) || districts is { Count: > 0 } ? GeographicLevel.District

@@ -66,11 +66,11 @@ public sealed class AnalystDirectory(
     /// <summary>Adds an analyst; returns the password, generated when none is given (shown once, stored only as a hash).</summary>
     public async Task<(Analyst Analyst, string Password)> AddAsync(string organisationId, string email, string? password = null, string? roleBundle = null, CancellationToken cancellationToken = default)
     {
-        var address = NormaliseEmail(email) ?? throw new OnboardingException($"'{email}' is not an e-mail address.");
+        var address = NormaliseEmail(email) ?? throw new OnboardingException("--email is not an e-mail address.");
         roleBundle ??= DefaultRoleBundle;
         if (!RoleBundles.All.ContainsKey(roleBundle))
         {
-            throw new OnboardingException($"Unknown role '{roleBundle}'. Roles: {string.Join(", ", RoleBundles.All.Keys)}.");
+            throw new OnboardingException($"--role is not a role. Roles: {string.Join(", ", RoleBundles.All.Keys)}.");
         }
 
         if (password is not null && password.Length < MinimumPasswordLength)
@@ -81,7 +81,7 @@ public sealed class AnalystDirectory(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (!await db.Organisations.AnyAsync(o => o.Id == organisationId, cancellationToken))
         {
-            throw new OnboardingException($"There is no organisation '{organisationId}'. Add it first with: partners add --id {organisationId} ...");
+            throw new OnboardingException("--org names no organisation. Add it first with: partners add --id ...");
         }
 
         if (await db.Analysts.AnyAsync(a => a.Email == address, cancellationToken))
@@ -92,7 +92,7 @@ public sealed class AnalystDirectory(
         if ((await ScopesOfAsync(organisationId, roleBundle, cancellationToken)).Count == 0)
         {
             throw new OnboardingException(
-                $"'{organisationId}' holds none of the scopes of the role {roleBundle} ({string.Join(" ", RoleBundles.All[roleBundle])}): an analyst gets only scopes a client of their organisation holds. Choose another --role, or add a client first.");
+                $"The organisation holds none of the scopes of the role {roleBundle} ({string.Join(" ", RoleBundles.All[roleBundle])}): an analyst gets only scopes a client of their organisation holds. Choose another --role, or add a client first.");
         }
 
         password ??= NewPassword();

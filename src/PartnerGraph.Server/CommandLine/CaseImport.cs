@@ -94,6 +94,31 @@ public sealed class CaseImport
         progress?.Report((read, read));
     }
 
+    /// <summary>" (did you mean 'province'?)" when the header is at most two letters from a field's column name, else nothing.</summary>
+    private static string NearestField(string header, IEnumerable<string> columns)
+    {
+        var nearest = columns.Select(c => (Column: c, Distance: EditDistance(header.ToLowerInvariant(), c.ToLowerInvariant()))).MinBy(c => c.Distance);
+        return nearest.Distance <= 2 ? $" (did you mean '{nearest.Column}'?)" : "";
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
     /// <summary>Which case field each column holds; a file with an unknown, repeated or missing column is refused as a whole.</summary>
     private static List<CaseField> Header(List<string> names)
     {
@@ -104,8 +129,8 @@ public sealed class CaseImport
         {
             if (!byColumn.TryGetValue(name, out var field))
             {
-                // A header is no child's data, yet it is shown only when the guard finds nothing in it.
-                problems.Add(PersonalDataGuard.Find(name) is null && name.Length <= 40 ? $"column {index} '{name}' is not a case field" : $"column {index} is not a case field");
+                // A header is what the file's author wrote, so it is never printed: a near miss names the field meant.
+                problems.Add($"column {index} is not a case field{NearestField(name, byColumn.Keys)}");
             }
             else if (columns.Contains(field))
             {
@@ -156,12 +181,12 @@ public sealed class CaseImport
     {
         if (!File.Exists(path))
         {
-            throw new CommandLineException($"There is no file '{path}'.", 2);
+            throw new CommandLineException("There is no such file.", 2);
         }
 
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PartnerGraphDbContext>>().CreateDbContextAsync();
         var organisation = await db.Organisations.Include(o => o.Provinces).FirstOrDefaultAsync(o => o.Id == organisationId)
-            ?? throw new CommandLineException($"There is no organisation '{organisationId}'. Add it first with partners add.");
+            ?? throw new CommandLineException("--org names no organisation. Add it first with partners add.");
         var import = new CaseImport(path, CaseRecorder.Of(organisation), app.Services.GetRequiredService<GeographyCatalogue>().ForCaseIntake(), app.Services.GetRequiredService<TimeProvider>());
         var name = Path.GetFileName(path);
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
 using PartnerGraph.Domain.Geography;
 using PartnerGraph.Domain.Organisations;
+using PartnerGraph.Domain.PersonalData;
 using PartnerGraph.Domain.Sharing;
 using PartnerGraph.GraphQL;
 using PartnerGraph.Identity;
@@ -40,7 +41,7 @@ public static partial class Commands
     ];
 
     public static Command Unknown(string name) =>
-        new(name, "", Set(), (_, _) => throw new CommandLineException($"Unknown command '{name}'. Commands:\n{string.Join('\n', All.Select(c => "  " + c.Usage))}", 2));
+        new(name, "", Set(), (_, _) => throw new CommandLineException($"Unknown command. Commands:\n{string.Join('\n', All.Select(c => "  " + c.Usage))}", 2));
 
     private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
 
@@ -79,27 +80,28 @@ public static partial class Commands
 
     private static async Task<int> AddPartnerAsync(WebApplication app, CommandOptions options)
     {
-        var id = options.Required("id");
+        var id = FreeOfPersonalData("id", options.Required("id"));
         if (!Slug().IsMatch(id))
         {
-            throw new CommandLineException($"--id '{id}' is not a slug: lower-case letters, digits and hyphens, 2 to 64 characters.", 2);
+            throw new CommandLineException("--id is not a slug: lower-case letters, digits and hyphens, 2 to 64 characters.", 2);
         }
 
         var kind = ParseEnum<OrganisationKind>(options.Required("kind"), "kind");
         var country = (options.Optional("country") ?? "TH").ToUpperInvariant();
         if (!CountryCode().IsMatch(country))
         {
-            throw new CommandLineException($"--country '{country}' is not an ISO 3166-1 alpha-2 code such as TH or MM.", 2);
+            throw new CommandLineException("--country is not an ISO 3166-1 alpha-2 code such as TH or MM.", 2);
         }
 
         await using var db = await OpenAsync(app);
         if (await db.Organisations.AnyAsync(o => o.Id == id))
         {
-            throw new CommandLineException($"An organisation '{id}' exists already.");
+            throw new CommandLineException("An organisation with that --id exists already.");
         }
 
-        var name = options.Required("name");
-        var organisation = new Organisation { Id = id, NameEn = name, NameTh = options.Optional("name-th") ?? name, Kind = kind, Country = country };
+        var name = FreeOfPersonalData("name", options.Required("name"));
+        var nameTh = options.Optional("name-th") is { } thai ? FreeOfPersonalData("name-th", thai) : name;
+        var organisation = new Organisation { Id = id, NameEn = name, NameTh = nameTh, Kind = kind, Country = country };
         foreach (var province in await ProvincesAsync(db, options))
         {
             organisation.Provinces.Add(new OrganisationProvince { OrganisationId = id, ProvinceCode = province });
@@ -115,7 +117,7 @@ public static partial class Commands
     {
         await using var scope = app.Services.CreateAsyncScope();
         var registry = scope.ServiceProvider.GetRequiredService<PartnerClientRegistry>();
-        var clientId = options.Required("client-id");
+        var clientId = FreeOfPersonalData("client-id", options.Required("client-id"));
         var given = options.Optional("secret");
         var secret = await Onboard(() => registry.AddAsync(options.Required("org"), clientId, options.List("scopes"), given));
         Console.WriteLine($"Client {clientId} added.");
@@ -137,12 +139,12 @@ public static partial class Commands
         var role = options.Optional("role");
         if (AnalystDirectory.NormaliseEmail(email) is null)
         {
-            throw new CommandLineException($"--email '{email}' is not an e-mail address.", 2);
+            throw new CommandLineException("--email is not an e-mail address.", 2);
         }
 
         if (role is not null && !RoleBundles.All.ContainsKey(role))
         {
-            throw new CommandLineException($"--role '{role}' is not one of: {string.Join(", ", RoleBundles.All.Keys)}.", 2);
+            throw new CommandLineException($"--role is not one of: {string.Join(", ", RoleBundles.All.Keys)}.", 2);
         }
 
         var (analyst, password) = await Onboard(() => directory.AddAsync(org, email, given, role));
@@ -231,7 +233,7 @@ public static partial class Commands
         await using var db = await OpenAsync(app);
         if (!await db.Organisations.AnyAsync(o => o.Id == org))
         {
-            throw new CommandLineException($"There is no organisation '{org}'. Add it first with partners add.");
+            throw new CommandLineException("--org names no organisation. Add it first with partners add.");
         }
 
         var agreement = new SharingAgreement { OrganisationId = org, Datasets = datasets, Granularity = granularity, ValidFrom = from, ValidTo = to };
@@ -273,7 +275,7 @@ public static partial class Commands
         {
             if (!ProvinceCode.TryNormalise(text, out var code) || !await db.Provinces.AnyAsync(p => p.Code == code))
             {
-                throw new CommandLineException($"'{text}' is not a province code; use TH-50 or 50 (see the provinces query).", 2);
+                throw new CommandLineException("--provinces holds something that is no province code; use TH-50 or 50 (see the provinces query).", 2);
             }
 
             codes.Add(code);
@@ -282,16 +284,22 @@ public static partial class Commands
         return codes.Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>An option whose text is stored and shown to partners: refused (exit code 2) when it looks like personal data.</summary>
+    private static string FreeOfPersonalData(string option, string text) =>
+        PersonalDataGuard.Find(text) is { } kind
+            ? throw new CommandLineException($"--{option} holds what looks like {PersonalDataGuard.Describe(kind)}; nothing that could identify a person may be stored: change it.", 2)
+            : text;
+
     private static T ParseEnum<T>(string text, string option)
         where T : struct, Enum =>
         Enum.TryParse<T>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var value) && Enum.IsDefined(value)
             ? value
-            : throw new CommandLineException($"--{option} '{text}' is not one of: {string.Join(", ", Enum.GetNames<T>().Where(n => n != "None").Select(n => n.ToUpperInvariant()))}.", 2);
+            : throw new CommandLineException($"--{option} is not one of: {string.Join(", ", Enum.GetNames<T>().Where(n => n != "None").Select(n => n.ToUpperInvariant()))}.", 2);
 
     private static DateOnly ParseDate(string text, string option) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
             ? day
-            : throw new CommandLineException($"--{option} '{text}' is not a date of the form YYYY-MM-DD.", 2);
+            : throw new CommandLineException($"--{option} is not a date of the form YYYY-MM-DD.", 2);
 
     private static async Task<T> Onboard<T>(Func<Task<T>> action)
     {

@@ -68,7 +68,7 @@ public static partial class Commands
 
         await using var db = await OpenAsync(app);
         var client = await db.PartnerClients.FirstOrDefaultAsync(c => c.ClientId == clientId)
-            ?? throw new CommandLineException($"There is no client '{clientId}'. clients list shows them.");
+            ?? throw new CommandLineException("--client-id names no client. clients list shows them.");
         var now = DateTime.UtcNow;
         foreach (var (name, text) in documents)
         {

@@ -145,7 +145,7 @@ public sealed class CaseRecordDraftTests
 
     [Theory]
     [InlineData("081-234-5678", "a phone number")]
-    [InlineData("1101700230716", "a Thai national id number")]
+    [InlineData("1101700230716", "a national id or id-like number")]
     [InlineData("somchai@example.org", "an e-mail address")]
     public void Personal_data_in_any_field_is_refused_naming_the_field_and_the_kind_but_never_the_value(string value, string kind)
     {

@@ -120,7 +120,7 @@ public sealed class ImportCasesCommandTests
 
         Assert.True(run.ExitCode == 1, run.Output);
         Assert.Contains("line 3: column nationality holds what looks like a phone number", run.Output, StringComparison.Ordinal);
-        Assert.Contains("line 4: column district holds what looks like a Thai national id number", run.Output, StringComparison.Ordinal);
+        Assert.Contains("line 4: column district holds what looks like a national id or id-like number", run.Output, StringComparison.Ordinal);
         Assert.Contains("line 5: column status holds what looks like an e-mail address", run.Output, StringComparison.Ordinal);
         Assert.Contains("(PII_NOT_ALLOWED)", run.Output, StringComparison.Ordinal);
         foreach (var secret in new[] { "081-234-5678", "0812345678", "1 1017 00230 71 6", "1101700230716", "somchai", "example.org" })
@@ -141,8 +141,22 @@ public sealed class ImportCasesCommandTests
 
         Assert.True(run.ExitCode == 1, run.Output);
         Assert.Contains("line 1 (the header)", run.Output, StringComparison.Ordinal);
-        Assert.Contains("'child_name' is not a case field", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"column \d+ is not a case field", run.Output);
+        Assert.DoesNotContain("child_name", run.Output, StringComparison.Ordinal);
         Assert.Contains("lacks nationality", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_column_is_named_by_the_field_it_was_meant_to_be_and_never_repeated()
+    {
+        var database = await TestDatabase.CopyAsync();
+        var file = await WriteAsync("misspelt_header.csv", Header.Replace("nationality", "natonality", StringComparison.Ordinal), GoodRow);
+
+        var run = await ServerProcess.RunVerbAsync(["import-cases", file, "--org", "wvft"], database: database);
+
+        Assert.True(run.ExitCode == 1, run.Output);
+        Assert.Contains("is not a case field (did you mean 'nationality'?)", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("natonality", run.Output, StringComparison.Ordinal);
     }
 
     [Theory]

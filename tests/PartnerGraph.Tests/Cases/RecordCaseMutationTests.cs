@@ -121,14 +121,32 @@ public sealed partial class RecordCaseMutationTests(AppFixture server) : IClassF
         var input = ValidInput();
         input["identifiedOn"] = "2099-01-01";
         input["province"] = "TH-99";
-        input["nationality"] = "0812345678";
         var before = await CountAsync();
 
         var response = await client.PostAsync(RecordCase, new { input });
 
-        Assert.Equal(["PII_NOT_ALLOWED", "INVALID_CASE", "UNKNOWN_PROVINCE"], response.Errors!.Select(e => e!["extensions"]!["code"]!.GetValue<string>()));
-        Assert.Equal(["nationality", "identifiedOn", "province"], response.Errors!.Select(e => e!["message"]!.GetValue<string>().Split(' ')[0]));
+        Assert.Equal(["INVALID_CASE", "UNKNOWN_PROVINCE"], response.Errors!.Select(e => e!["extensions"]!["code"]!.GetValue<string>()));
+        Assert.Equal(["identifiedOn", "province"], response.Errors!.Select(e => e!["message"]!.GetValue<string>().Split(' ')[0]));
         Assert.All(response.Errors!, e => Assert.Equal("recordCase", e!["path"]![0]!.GetValue<string>()));
+        Assert.Equal(before, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Personal_data_is_refused_before_anything_runs_naming_every_field_that_holds_some()
+    {
+        var client = await NgoAsync();
+        var input = ValidInput();
+        input["identifiedOn"] = "2099-01-01";
+        input["nationality"] = "0812345678";
+        input["district"] = "somchai@example.org";
+        var before = await CountAsync();
+
+        var response = await client.PostAsync(RecordCase, new { input });
+
+        Assert.Null(response.Data);
+        Assert.Equal(["PII_NOT_ALLOWED", "PII_NOT_ALLOWED"], response.Errors!.Select(e => e!["extensions"]!["code"]!.GetValue<string>()));
+        Assert.Equal(["$input.district", "$input.nationality"], response.Errors!.Select(e => e!["extensions"]!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["EMAIL_ADDRESS", "PHONE_NUMBER"], response.Errors!.Select(e => e!["extensions"]!["kind"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal(before, await CountAsync());
     }
 
@@ -195,10 +213,10 @@ public sealed class RecordCasePersonalDataTests
     public static TheoryData<string, string, string> Leaks => new()
     {
         { "nationality", "081-234-5678", "a phone number" },
-        { "nationality", "1101700230716", "a Thai national id number" },
+        { "nationality", "1101700230716", "a national id or id-like number" },
         { "district", "+66 81 234 5678", "a phone number" },
         { "province", "somchai.k@example.org", "an e-mail address" },
-        { "district", "1-1017-00230-71-6", "a Thai national id number" },
+        { "district", "1-1017-00230-71-6", "a national id or id-like number" },
     };
 
     [Theory]
@@ -246,7 +264,7 @@ public sealed class RecordCasePersonalDataTests
 
         Assert.Equal("PII_NOT_ALLOWED", response.FirstErrorCode);
         var message = response.Errors![0]!["message"]!.GetValue<string>();
-        Assert.StartsWith(field + " holds what looks like " + kind, message, StringComparison.Ordinal);
+        Assert.StartsWith("$input." + field + " holds what looks like " + kind, message, StringComparison.Ordinal);
 
         var digits = new string(value.Where(char.IsAsciiDigit).ToArray());
         var secrets = new[] { value, JsonSerializer.Serialize(value).Trim('"'), digits.Length > 0 ? digits : value };

@@ -54,7 +54,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
 
         if (!MediaTypes.IsJson(request.ContentType))
         {
-            throw new OperationRefusedException(415, ErrorCodes.UnsupportedMediaType, $"Content-Type '{GlobalId.Truncate(request.ContentType)}' is not supported; send application/json in UTF-8.");
+            throw new OperationRefusedException(415, ErrorCodes.UnsupportedMediaType, "This Content-Type is not supported; send application/json in UTF-8.");
         }
 
         if (request.ContentLength > maxBytes)

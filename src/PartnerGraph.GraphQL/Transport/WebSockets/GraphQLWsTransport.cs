@@ -172,7 +172,7 @@ public sealed class GraphQLWsTransport(
 
                     break;
                 default:
-                    await CloseAsync(CloseCode.BadRequest, $"Invalid message: unexpected type '{GlobalId.Truncate(parsed.Type)}'");
+                    await CloseAsync(CloseCode.BadRequest, "Invalid message: unknown type");
                     break;
             }
         }
@@ -228,7 +228,7 @@ public sealed class GraphQLWsTransport(
             if (!operations.TryAdd(id, cancel))
             {
                 cancel.Dispose();
-                await CloseAsync(CloseCode.SubscriberAlreadyExists, $"Subscriber for {GlobalId.Truncate(id)} already exists");
+                await CloseAsync(CloseCode.SubscriberAlreadyExists, "Subscriber for this id already exists");
                 return;
             }
 

@@ -1,0 +1,125 @@
+using PartnerGraph.Domain.PersonalData;
+
+namespace PartnerGraph.Tests.PersonalData;
+
+/// <summary>
+/// What careless and hostile partners wrote into free-text fields (the forms of issue 17, each a way the old guard was
+/// stepped around), and ordinary texts the workflow needs, which must pass. One table for the guard's unit tests and
+/// for the tests through the started server over HTTP, SSE and WebSocket.
+/// </summary>
+public static class PersonalDataCorpus
+{
+    /// <summary>A valid Thai national id (its check digit holds) and a Thai mobile number, written many ways below.</summary>
+    public const string NationalId = "1101700230716";
+    public const string Mobile = "0812345678";
+
+    public static readonly (string Form, string Text, PersonalDataKind Kind)[] Refused =
+    [
+        ("national id whole", "child id 1101700230716", PersonalDataKind.NationalId),
+        ("national id with zero-width spaces", "1\u200B1017\u200B00230\u200B71\u200B6", PersonalDataKind.NationalId),
+        ("national id with zero-width joiners", "11017\u200D00230716", PersonalDataKind.NationalId),
+        ("national id with soft hyphens", "1\u00AD1017\u00AD00230\u00AD71\u00AD6", PersonalDataKind.NationalId),
+        ("national id with slashes", "1/1017/00230/71/6", PersonalDataKind.NationalId),
+        ("national id with underscores", "1_1017_00230_71_6", PersonalDataKind.NationalId),
+        ("national id with a space between every digit", "1 1 0 1 7 0 0 2 3 0 7 1 6", PersonalDataKind.NationalId),
+        ("national id in 4-4-5 groups", "1101-7002-30716", PersonalDataKind.NationalId),
+        ("national id in 1-4-5-3 groups", "1-1017-00230-716", PersonalDataKind.NationalId),
+        ("national id with a newline inside", "id 110170\n0230716", PersonalDataKind.NationalId),
+        ("national id in Thai digits", "๑๑๐๑๗๐๐๒๓๐๗๑๖", PersonalDataKind.NationalId),
+        ("national id in full-width digits", "１１０１７００２３０７１６", PersonalDataKind.NationalId),
+        ("national id after other digits", "case 7 1101700230716", PersonalDataKind.NationalId),
+        ("13 digits with a wrong check digit", "1101700230717", PersonalDataKind.NationalId),
+        ("phone with slashes", "call 081/234/5678", PersonalDataKind.PhoneNumber),
+        ("phone in dashes", "081-234-5678", PersonalDataKind.PhoneNumber),
+        ("phone with spaces between digits", "0 8 1 2 3 4 5 6 7 8", PersonalDataKind.PhoneNumber),
+        ("phone in English words", "mother: zero eight one two three four five six seven eight", PersonalDataKind.PhoneNumber),
+        ("phone in Thai words", "โทร ศูนย์แปดหนึ่งสองสามสี่ห้าหกเจ็ดแปด", PersonalDataKind.PhoneNumber),
+        ("phone international", "+66 81 234 5678", PersonalDataKind.PhoneNumber),
+        ("phone Myanmar", "+95 9 123 456 789", PersonalDataKind.PhoneNumber),
+        ("phone with zero-width spaces", "081\u200B234\u200B5678", PersonalDataKind.PhoneNumber),
+        ("phone fixed line", "(02) 123 4567", PersonalDataKind.PhoneNumber),
+        ("e-mail", "somchai@example.org", PersonalDataKind.EmailAddress),
+        ("e-mail with a full-width @", "somchai＠example.org", PersonalDataKind.EmailAddress),
+        ("e-mail with at and dot", "somchai at example dot org", PersonalDataKind.EmailAddress),
+        ("e-mail with [at]", "somchai[at]example.org", PersonalDataKind.EmailAddress),
+        ("e-mail with (at) and (dot)", "somchai (at) example (dot) co (dot) th", PersonalDataKind.EmailAddress),
+        ("passport number", "passport AA1234567", PersonalDataKind.IdentityDocument),
+        ("passport number alone", "MA123456", PersonalDataKind.IdentityDocument),
+        ("pink card number", "pink card no. 00-1234-567890-12-3", PersonalDataKind.IdentityDocument),
+        ("Thai id card word", "บัตรประชาชน เลขที่ 3-1001-00456-78-6", PersonalDataKind.NationalId),
+        ("LINE id", "LINE: somchai99", PersonalDataKind.ContactHandle),
+        ("LINE id with ID", "line id malee.k", PersonalDataKind.ContactHandle),
+        ("LINE id in Thai", "ไลน์ malee_2012", PersonalDataKind.ContactHandle),
+        ("LINE handle with @", "add LINE @somchai", PersonalDataKind.ContactHandle),
+        ("WhatsApp", "WhatsApp: +95 9 123 456 789", PersonalDataKind.PhoneNumber),
+        ("Telegram handle", "telegram @malee_k", PersonalDataKind.ContactHandle),
+        ("Facebook address", "facebook.com/somchai.jaidee", PersonalDataKind.ContactHandle),
+        ("Facebook short address", "see fb.com/malee2012", PersonalDataKind.ContactHandle),
+        ("Facebook in Thai", "เฟซบุ๊ก malee.jaidee", PersonalDataKind.ContactHandle),
+        ("girl's name with เด็กหญิง", "เด็กหญิงมาลี ใจดี", PersonalDataKind.PersonName),
+        ("girl's name with ด.ญ.", "ด.ญ.มาลี ใจดี", PersonalDataKind.PersonName),
+        ("boy's name with ด.ช.", "ด.ช. สมชาย", PersonalDataKind.PersonName),
+        ("boy's name with เด็กชาย", "ส่งต่อเด็กชายสมชาย", PersonalDataKind.PersonName),
+        ("man's name with นาย", "นายสมชาย ใจดี", PersonalDataKind.PersonName),
+        ("woman's name with นางสาว", "นางสาวมาลี", PersonalDataKind.PersonName),
+        ("woman's name with น.ส.", "น.ส.มาลี ใจดี", PersonalDataKind.PersonName),
+        ("name after ชื่อ", "เด็กชื่อ มาลี", PersonalDataKind.PersonName),
+        ("name with Miss", "Miss Malee Jaidee", PersonalDataKind.PersonName),
+        ("name with Master", "Master Somchai", PersonalDataKind.PersonName),
+        ("name with Mr.", "handed to Mr. Somchai", PersonalDataKind.PersonName),
+        ("name romanised with Dek Ying", "Dek Ying Malee", PersonalDataKind.PersonName),
+        ("name after named", "a girl named Malee", PersonalDataKind.PersonName),
+        ("name after name is", "her name is Malee", PersonalDataKind.PersonName),
+        ("birth date", "born 12/03/2014", PersonalDataKind.BirthDate),
+        ("birth date ISO", "DOB: 2014-03-12", PersonalDataKind.BirthDate),
+        ("birth date in words", "date of birth 12 March 2014", PersonalDataKind.BirthDate),
+        ("birth year", "born in 2014 in Myawaddy", PersonalDataKind.BirthDate),
+        ("birth date in Thai", "เกิดวันที่ 12 มีนาคม 2557", PersonalDataKind.BirthDate),
+        ("birthday in Thai", "วันเกิด 12/03/2557", PersonalDataKind.BirthDate),
+        ("address Thai", "บ้านเลขที่ 12 หมู่ 4 ต.แม่สาย", PersonalDataKind.StreetAddress),
+        ("address village number", "หมู่ที่ 7 บ้านป่าซาง", PersonalDataKind.StreetAddress),
+        ("address house number and lane", "123/45 ซอยสุขุมวิท 11", PersonalDataKind.StreetAddress),
+        ("address English", "house no 12, Moo 4, Mae Sai", PersonalDataKind.StreetAddress),
+        ("address Soi", "lives at 55 Soi 3 Sukhumvit", PersonalDataKind.StreetAddress),
+    ];
+
+    /// <summary>What the workflow needs to write, and must never be refused.</summary>
+    public static readonly string[] Passes =
+    [
+        "family found",
+        "moved to a shelter in Chiang Rai",
+        "Moved to a shelter in Nang Rong district",
+        "REF-2026-000123",
+        "See REF-2026-000123 and REF-2026-000124",
+        "PREVENTION-SCHOOL",
+        "TH-50",
+        "5001",
+        "Child returned to family in Mae Sot on 2026-03-01",
+        "Accepted by the shelter; medical check on 12/03/2026 at 09:30",
+        "Declined: no places until Q3 2026",
+        "Service completed after 12 weeks",
+        "12 children, 3 staff",
+        "Referred to legal aid in line with the agreement",
+        "The hotline received the call; the signal was weak",
+        "Age band 12-14, labour exploitation, identified by police",
+        "ครอบครัวมารับแล้ว",
+        "ย้ายไปบ้านพักเด็กที่เชียงราย",
+        "เด็กหญิงอายุ 12 ปี ได้รับการดูแลแล้ว",
+        "นายจ้างไม่ยอมให้กลับบ้าน",
+        "นายหน้าพาข้ามแดนมา",
+        "ขอบคุณครับ",
+        "คุณภาพของบริการดีขึ้น",
+        "เหตุเกิดเมื่อ 12/03/2026",
+        "นักเรียนชั้น ม.4 จำนวน 30 คน",
+        "Teachers trained: 45; schools reached: 12 of 15",
+        "Figures for 2025-Q3 were revised after the district office checked them",
+        "Quarter 2026-Q1 return: 2 schools closed for floods",
+        "Born Free Foundation shelter",
+        "12345678901234567890",
+        "Room 12, floor 3",
+        "a@b",
+        "@wvft",
+        "2025-07-01 2025-08-01",
+        "01/07/2025 9:30:00",
+    ];
+}
