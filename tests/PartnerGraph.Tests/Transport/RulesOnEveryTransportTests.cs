@@ -258,7 +258,7 @@ public sealed class RulesServer : IAsyncLifetime
             {
                 foreach (var transport in TransportClient.All)
                 {
-                    await registry.AddAsync("atd", ClientId(rule, transport), Scopes.All.ToList(), "test-secret-rules");
+                    await registry.AddAsync("atd", ClientId(rule, transport), Scopes.All.ToList(), "test-secret-rules-at-least-32-characters");
                 }
             }
         }
@@ -275,7 +275,7 @@ public sealed class RulesServer : IAsyncLifetime
         {
             foreach (var transport in TransportClient.All)
             {
-                tokens[ClientId(rule, transport)] = await Server.TokenAsync(ClientId(rule, transport), "test-secret-rules");
+                tokens[ClientId(rule, transport)] = await Server.TokenAsync(ClientId(rule, transport), "test-secret-rules-at-least-32-characters");
             }
         }
     }
