@@ -109,7 +109,8 @@ public static class DiscreteGaussian
     /// The exact variance of the discrete Gaussian, E[X^2] = sum x^2 exp(-x^2/(2 sigma^2)) / sum exp(-x^2/(2 sigma^2)),
     /// by summing the probability mass function in double precision, out to where the terms vanish (about 39 sigma).
     /// For reports only, never for sampling. It is below sigma^2, by about 8 pi^2 sigma^4 exp(-2 pi^2 sigma^2) (Poisson
-    /// summation): 2.1e-7 at sigma^2 = 1, and beneath double precision from sigma^2 of about 2 on. Time O(sigma).
+    /// summation): 2.1e-7 at sigma^2 = 1, and beneath double precision from sigma^2 of about 2 on, where the
+    /// rounding of the sum (relative 1e-15 or so) can put the result a hair above sigma^2. Time O(sigma).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">sigma^2 is not positive, or above 10^12.</exception>
     public static double Variance(Rational sigmaSquared)
