@@ -1,19 +1,6 @@
-namespace PartnerGraph.Data;
+using PartnerGraph.Domain.Cases;
 
-/// <summary>A dimension of case statistics as the cubes store it.</summary>
-public enum CubeDimension
-{
-    Province,
-    District,
-    Month,
-    AgeBand,
-    Sex,
-    Nationality,
-    PopulationGroup,
-    ExploitationType,
-    VictimStatus,
-    IdentificationSource,
-}
+namespace PartnerGraph.Data;
 
 /// <summary>
 /// How finely a cube keeps time, finest first. A cube's MonthKey (year * 100 + month) is the first month of its
@@ -27,11 +14,14 @@ public enum CubeGrain
 
 /// <summary>
 /// One maintained aggregate of the case records: its time grain and the dimensions it keeps (province and time
-/// always, time as <see cref="CubeDimension.Month"/> whatever the grain).
+/// always, time as <see cref="CaseDimension.Month"/> whatever the grain: YEAR and QUARTER are read from MonthKey).
 /// </summary>
-public sealed record CaseCube(string Name, CubeGrain Grain, IReadOnlySet<CubeDimension> Dimensions)
+public sealed record CaseCube(string Name, CubeGrain Grain, IReadOnlySet<CaseDimension> Dimensions)
 {
-    public bool Covers(IEnumerable<CubeDimension> needed) => needed.All(Dimensions.Contains);
+    public bool Covers(IEnumerable<CaseDimension> needed) => needed.Select(StoredAs).All(Dimensions.Contains);
+
+    /// <summary>The column a dimension is read from: every time dimension is read from the month.</summary>
+    public static CaseDimension StoredAs(CaseDimension dimension) => dimension.IsTime() ? CaseDimension.Month : dimension;
 }
 
 /// <summary>
@@ -50,13 +40,13 @@ public static class CaseCubes
 
     public static readonly IReadOnlyList<CaseCube> All =
     [
-        Cube("sex-quarter", CubeGrain.Quarter, CubeDimension.Sex),
-        Cube("sex-month", CubeGrain.Month, CubeDimension.Sex),
-        Cube("geo-month", CubeGrain.Month, CubeDimension.District),
-        Cube("source-month", CubeGrain.Month, CubeDimension.IdentificationSource, CubeDimension.VictimStatus),
-        Cube("exploitation-month", CubeGrain.Month, CubeDimension.ExploitationType, CubeDimension.VictimStatus),
-        Cube("sex-age-month", CubeGrain.Month, CubeDimension.Sex, CubeDimension.AgeBand),
-        Cube("origin-month", CubeGrain.Month, CubeDimension.Nationality, CubeDimension.PopulationGroup),
+        Cube("sex-quarter", CubeGrain.Quarter, CaseDimension.Sex),
+        Cube("sex-month", CubeGrain.Month, CaseDimension.Sex),
+        Cube("geo-month", CubeGrain.Month, CaseDimension.District),
+        Cube("source-month", CubeGrain.Month, CaseDimension.IdentificationSource, CaseDimension.VictimStatus),
+        Cube("exploitation-month", CubeGrain.Month, CaseDimension.ExploitationType, CaseDimension.VictimStatus),
+        Cube("sex-age-month", CubeGrain.Month, CaseDimension.Sex, CaseDimension.AgeBand),
+        Cube("origin-month", CubeGrain.Month, CaseDimension.Nationality, CaseDimension.PopulationGroup),
     ];
 
     /// <summary>
@@ -64,12 +54,12 @@ public static class CaseCubes
     /// (a table that groups by month or counts part of a quarter can use only month cubes), or null when only the
     /// case records will do.
     /// </summary>
-    public static CaseCube? For(IEnumerable<CubeDimension> needed, CubeGrain coarsest = CubeGrain.Month)
+    public static CaseCube? For(IEnumerable<CaseDimension> needed, CubeGrain coarsest = CubeGrain.Month)
     {
         var list = needed.ToList();
         return All.FirstOrDefault(c => c.Grain <= coarsest && c.Covers(list));
     }
 
-    private static CaseCube Cube(string name, CubeGrain grain, params CubeDimension[] dimensions) =>
-        new(name, grain, new HashSet<CubeDimension>([CubeDimension.Province, CubeDimension.Month, .. dimensions]));
+    private static CaseCube Cube(string name, CubeGrain grain, params CaseDimension[] dimensions) =>
+        new(name, grain, new HashSet<CaseDimension>([CaseDimension.Province, CaseDimension.Month, .. dimensions]));
 }

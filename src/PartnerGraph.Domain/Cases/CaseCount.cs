@@ -1,7 +1,7 @@
 namespace PartnerGraph.Domain.Cases;
 
 /// <summary>
-/// A row of a maintained aggregate ("cube") of case records: how many cases, and the sum of their cell keys, share
+/// A row of a maintained aggregate ("cube") of case records: how many cases share
 /// the values of the cube's dimensions in one month. The database keeps cubes exact in the same transaction as every
 /// insert or delete of a case (triggers), so statistics can read thousands of rows instead of a million.
 /// A dimension that is not part of the cube holds "" (or 0 for the month).
@@ -23,5 +23,4 @@ public sealed class CaseCount
     public required string VictimStatus { get; init; }
     public required string IdentificationSource { get; init; }
     public required int Count { get; init; }
-    public required long KeySum { get; init; }
 }

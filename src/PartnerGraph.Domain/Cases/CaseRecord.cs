@@ -25,9 +25,6 @@ public sealed class CaseRecord
     public required IdentificationSource IdentificationSource { get; init; }
     public required CaseStatus Status { get; set; }
 
-    /// <summary>A random key drawn at intake, for the cell-key method of perturbation.</summary>
-    public required int CellKey { get; init; }
-
     public required DateTime RecordedAt { get; init; }
 }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using PartnerGraph.Domain.Geography;
 using PartnerGraph.Domain.Organisations;
 
@@ -81,7 +80,6 @@ public sealed record CaseRecordDraft
                 IdentificationSource = source!.Value,
                 Status = status,
 
-                CellKey = CellKeys.Next(),
                 RecordedAt = now.UtcDateTime,
             },
             []);
@@ -289,35 +287,6 @@ public static class CaseRecordRules
 {
     public const string Stateless = "STATELESS";
     public const string UnknownNationality = "UNKNOWN";
-
-    /// <summary>Cell keys are drawn from 0 to 255: one random byte each.</summary>
-    public const int CellKeyCount = 256;
-}
-
-/// <summary>
-/// Cell keys, drawn from a cryptographic source so that no one can predict or rebuild the perturbation of a cell.
-/// A key (0 to 255) is one random byte; bytes are drawn a few thousand at a time, as one call per key costs more
-/// than the rest of a bulk import's validation.
-/// </summary>
-public static class CellKeys
-{
-    [ThreadStatic]
-    private static byte[]? buffer;
-
-    [ThreadStatic]
-    private static int next;
-
-    public static int Next()
-    {
-        if (buffer is null || next == buffer.Length)
-        {
-            buffer ??= new byte[4096];
-            RandomNumberGenerator.Fill(buffer);
-            next = 0;
-        }
-
-        return buffer[next++];
-    }
 }
 
 /// <summary>

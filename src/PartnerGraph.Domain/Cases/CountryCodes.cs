@@ -17,6 +17,9 @@ public static class CountryCodes
 
     public static int Count => Assigned.Count;
 
+    /// <summary>Every assigned code, in ordinal order.</summary>
+    public static IReadOnlyList<string> All { get; } = Assigned.Order(StringComparer.Ordinal).ToList();
+
     /// <summary>Whether the upper-case code is assigned to a country.</summary>
     public static bool IsAssigned(string code) => Assigned.Contains(code);
 }

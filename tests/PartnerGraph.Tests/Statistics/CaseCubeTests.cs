@@ -2,9 +2,9 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
+using PartnerGraph.Data.ReferenceData;
+using PartnerGraph.Data.Statistics;
 using PartnerGraph.Domain.Cases;
-using PartnerGraph.GraphQL.Common;
-using PartnerGraph.GraphQL.Statistics;
 using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Statistics;
@@ -12,57 +12,67 @@ namespace PartnerGraph.Tests.Statistics;
 /// <summary>The maintained cubes stay exact, and a table read from a cube is the table counted from the case records.</summary>
 public sealed class CaseCubeTests
 {
-    public static TheoryData<string> Tables =>
+    /// <summary>Questions as "GROUP BY dimensions; from; to; Dimension=v1,v2; ..." ("-" for the default period).</summary>
+    public static TheoryData<string> Questions =>
     [
-        """{ caseStatistics(filter: { period: { from: "2020-01-01", to: "2025-12-31" } }, groupBy: [PROVINCE, QUARTER, SEX]) { cells { province { code } quarter sex count suppressed } total { count suppressed } disclosureControl { primarySuppressed secondarySuppressed } } }""",
-        """{ caseStatistics(filter: { provinces: ["TH-50"] }, groupBy: [DISTRICT]) { cells { district { code } count suppressed } total { count } } }""",
-        """{ caseStatistics(groupBy: [YEAR, EXPLOITATION_TYPE, VICTIM_STATUS]) { cells { year exploitationType victimStatus count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { nationalities: ["MM", "KH"] }, groupBy: [PROVINCE, POPULATION_GROUP]) { cells { province { code } populationGroup count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { ageBands: [AGE_12_14, AGE_15_17], period: { from: "2023-01-01", to: "2023-06-30" } }, groupBy: [MONTH, SEX]) { cells { month sex count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { identificationSources: [SCHOOL, HOTLINE] }, groupBy: [PROVINCE]) { cells { province { code } count suppressed } total { count } } }""",
-        """{ caseStatistics(groupBy: []) { total { count } } }""",
-        """{ caseStatistics(filter: { districts: ["5001", "5002", "5010"], period: { from: "2021-04-01", to: "2024-09-30" } }, groupBy: [DISTRICT, YEAR]) { cells { district { code } year count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { victimStatuses: [VICTIM], exploitationTypes: [LABOUR, SEXUAL] }, groupBy: [QUARTER]) { cells { quarter count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { sexes: [FEMALE, OTHER], period: { from: "2019-01-01", to: "2025-12-31" } }, groupBy: [PROVINCE, YEAR]) { cells { province { code } year count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { populationGroups: [MIGRANT, RURAL], provinces: ["TH-50", "TH-57"] }, groupBy: [NATIONALITY, MONTH]) { cells { nationality month count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { provinces: ["TH-96"], period: { from: "2005-01-01", to: "2005-12-31" } }, groupBy: [PROVINCE]) { cells { province { code } count } total { count suppressed } } }""",
-        """{ caseStatistics(filter: { period: { from: "2019-04-01", to: "2025-09-30" } }, groupBy: [PROVINCE, YEAR, SEX]) { cells { province { code } year sex count suppressed } total { count suppressed } } }""",
-        """{ caseStatistics(groupBy: [QUARTER, SEX]) { cells { quarter sex count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { period: { from: "2021-02-01", to: "2024-11-30" } }, groupBy: [PROVINCE, QUARTER, SEX]) { cells { province { code } quarter sex count suppressed } total { count suppressed } } }""",
-        """{ caseStatistics(filter: { sexes: [MALE], provinces: ["TH-50"], period: { from: "2018-07-01", to: "2018-12-31" } }, groupBy: [QUARTER]) { cells { quarter count suppressed } total { count } } }""",
-        """{ caseStatistics(filter: { period: { from: "2023-01-01", to: "2023-12-31" } }, groupBy: [PROVINCE, MONTH, SEX]) { cells { province { code } month sex count suppressed } total { count suppressed } } }""",
-        """{ caseStatistics(filter: { provinces: ["TH-50", "TH-63"] }, groupBy: [DISTRICT, PROVINCE, QUARTER, MONTH]) { cells { district { code } province { code } quarter month count suppressed } total { count } } }""",
+        "Province Quarter Sex; 2020-01-01; 2025-12-31",
+        "District; -; -; Province=50",
+        "Year ExploitationType VictimStatus; -; -",
+        "Province PopulationGroup; -; -; Nationality=MM,KH",
+        "Month Sex; 2023-01-01; 2023-06-30; AgeBand=Age12To14,Age15To17",
+        "Province; -; -; IdentificationSource=School,Hotline",
+        "; -; -",
+        "District Year; 2021-04-01; 2024-09-30; District=5001,5002,5010",
+        "Quarter; -; -; VictimStatus=Victim; ExploitationType=Labour,Sexual",
+        "Province Year; 2019-01-01; 2025-12-31; Sex=Female,Other",
+        "Nationality Month; -; -; PopulationGroup=Migrant,Rural; Province=50,57",
+        "Province; 2005-01-01; 2005-12-31; Province=96",
+        "Province Year Sex; 2019-04-01; 2025-09-30",
+        "Quarter Sex; -; -",
+        "Province Quarter Sex; 2021-02-01; 2024-11-30",
+        "Quarter; 2018-07-01; 2018-12-31; Sex=Male; Province=50",
+        "Province Month Sex; 2023-01-01; 2023-12-31",
+        "District Province Quarter Month; -; -; Province=50,63",
+        "Province Year; 2020-03-15; 2024-08-20",
     ];
 
     [Theory]
     [InlineData("2017-01-01", "2026-12-31", "Province Quarter Sex", "sex-quarter")]
-    [InlineData(null, null, "Province Quarter Sex", "sex-quarter")]
     [InlineData("2019-04-01", "2025-09-30", "Province Year Sex", "sex-quarter")]
     [InlineData("2017-02-01", "2026-12-31", "Province Quarter Sex", "sex-month")]
     [InlineData("2017-01-01", "2026-11-30", "Province Quarter Sex", "sex-month")]
     [InlineData("2017-01-01", "2026-12-31", "Province Month Sex", "sex-month")]
-    [InlineData(null, null, "Month Sex", "sex-month")]
     [InlineData("2017-01-01", "2026-12-31", "District Quarter", "geo-month")]
     [InlineData("2017-01-01", "2026-12-30", "Province Quarter Sex", null)]
-    public void A_quarter_cube_serves_only_whole_quarters_and_no_month_dimension(string? from, string? to, string groupBy, string? expected)
+    public void A_quarter_cube_serves_only_whole_quarters_and_no_month_dimension(string from, string to, string groupBy, string? expected) =>
+        Assert.Equal(expected, CaseCounter.PlanCube(Question($"{groupBy}; {from}; {to}"))?.Name);
+
+    /// <summary>The data layer's two ways of counting agree for every question: the cubes and a GROUP BY over the case records.</summary>
+    [Theory]
+    [MemberData(nameof(Questions))]
+    public async Task A_table_read_from_a_cube_is_the_table_counted_from_the_case_records(string spec)
     {
-        var period = from is null || to is null ? null : new Period { From = DateOnly.Parse(from, CultureInfo.InvariantCulture), To = DateOnly.Parse(to, CultureInfo.InvariantCulture) };
-        var dimensions = groupBy.Split(' ').Select(Enum.Parse<CaseDimension>).ToList();
-        var cube = CaseTables.PlanCube(new CaseStatisticsFilter { Period = period }, period, districts: null, dimensions);
-        Assert.Equal(expected, cube?.Name);
+        var path = await TestDatabase.CopyAsync();
+        await using var db = new PartnerGraphDbContext(DataServiceCollectionExtensions.CreateOptions(DatabaseProvider.Sqlite, TestDatabase.ConnectionString(path)));
+        var question = Question(spec);
+        var fromCubes = await CaseCounter.CountAsync(db, question, useCubes: true, CancellationToken.None);
+        var fromRecords = await CaseCounter.CountAsync(db, question, useCubes: false, CancellationToken.None);
+        Assert.Equal(fromRecords.OrderBy(c => c.Key, StringComparer.Ordinal), fromCubes.OrderBy(c => c.Key, StringComparer.Ordinal));
+        var keys = TableDomain.For(question, new GeographyCatalogue()).Keys().ToHashSet(StringComparer.Ordinal);
+        Assert.All(fromRecords.Keys, key => Assert.Contains(key, keys));
     }
 
-    [Theory]
-    [MemberData(nameof(Tables))]
-    public async Task A_table_read_from_a_cube_is_the_table_counted_from_the_case_records(string query)
+    private static CaseQuestion Question(string spec)
     {
-        var database = await TestDatabase.CopyAsync();
-        await using var cubes = await PartnerGraphApp.StartAsync(databasePath: database);
-        await using var records = await PartnerGraphApp.StartAsync(databasePath: database, settings: new Dictionary<string, string?> { ["Statistics:UseCubes"] = "false" });
-
-        var fromCubes = (await (await cubes.GraphQLAsync()).PostAsync(query)).AssertNoErrors();
-        var fromRecords = (await (await records.GraphQLAsync()).PostAsync(query)).AssertNoErrors();
-        Assert.Equal(fromRecords.Body.ToJsonString(), fromCubes.Body.ToJsonString());
+        var parts = spec.Split(';', StringSplitOptions.TrimEntries);
+        var filters = parts.Skip(3).Select(p => p.Split('=')).ToDictionary(p => Enum.Parse<CaseDimension>(p[0]), p => CaseQuestion.Canonical(p[1].Split(',')));
+        return new CaseQuestion
+        {
+            GroupBy = CaseQuestion.Canonical(parts[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<CaseDimension>)),
+            From = parts[1] == "-" ? new DateOnly(2017, 1, 1) : DateOnly.Parse(parts[1], CultureInfo.InvariantCulture),
+            To = parts[2] == "-" ? new DateOnly(2026, 12, 31) : DateOnly.Parse(parts[2], CultureInfo.InvariantCulture),
+            Filters = filters,
+        };
     }
 
     [Fact]
@@ -90,7 +100,6 @@ public sealed class CaseCubeTests
                 VictimStatus = (VictimStatus)random.Next(2),
                 IdentificationSource = (IdentificationSource)random.Next(6),
                 Status = CaseStatus.Active,
-                CellKey = random.Next(256),
                 RecordedAt = DateTime.UtcNow,
             });
         }
@@ -120,13 +129,13 @@ public sealed class CaseCubeTests
     {
         var cube = CaseCubes.All.Single(c => c.Name == cubeName);
         var dimensions = groupBy.Split(' ').Select(Enum.Parse<CaseDimension>).ToList();
-        Assert.Equal(expected, CaseTables.IsRowPerCell(cube, dimensions));
+        Assert.Equal(expected, CaseCounter.IsRowPerCell(cube, dimensions));
     }
 
-    /// <summary>The cube's rows (count and key sum by its dimensions), from the cube table or summed from the case records.</summary>
+    /// <summary>The cube's rows (counts by its dimensions), from the cube table or summed from the case records.</summary>
     private static async Task<List<string>> SumsAsync(string path, CaseCube cube, bool fromRecords)
     {
-        string Column(CubeDimension d, string recordColumn) => cube.Dimensions.Contains(d) ? recordColumn : "''";
+        string Column(CaseDimension d, string recordColumn) => cube.Dimensions.Contains(d) ? recordColumn : "''";
 
         // The record's month, or the first month of its quarter, as the cube's MonthKey spells it.
         var monthKey = cube.Grain switch
@@ -137,14 +146,14 @@ public sealed class CaseCubeTests
         };
         var key = fromRecords
             ? string.Join(" || '|' || ", [
-                "ProvinceCode", Column(CubeDimension.District, "COALESCE(DistrictCode, '')"), $"({monthKey})",
-                Column(CubeDimension.AgeBand, "AgeBand"), Column(CubeDimension.Sex, "Sex"), Column(CubeDimension.Nationality, "Nationality"),
-                Column(CubeDimension.PopulationGroup, "PopulationGroup"), Column(CubeDimension.ExploitationType, "ExploitationType"),
-                Column(CubeDimension.VictimStatus, "VictimStatus"), Column(CubeDimension.IdentificationSource, "IdentificationSource")])
+                "ProvinceCode", Column(CaseDimension.District, "COALESCE(DistrictCode, '')"), $"({monthKey})",
+                Column(CaseDimension.AgeBand, "AgeBand"), Column(CaseDimension.Sex, "Sex"), Column(CaseDimension.Nationality, "Nationality"),
+                Column(CaseDimension.PopulationGroup, "PopulationGroup"), Column(CaseDimension.ExploitationType, "ExploitationType"),
+                Column(CaseDimension.VictimStatus, "VictimStatus"), Column(CaseDimension.IdentificationSource, "IdentificationSource")])
             : "ProvinceCode || '|' || DistrictCode || '|' || MonthKey || '|' || AgeBand || '|' || Sex || '|' || Nationality || '|' || PopulationGroup || '|' || ExploitationType || '|' || VictimStatus || '|' || IdentificationSource";
         var sql = fromRecords
-            ? $"SELECT {key} || '=' || COUNT(*) || '/' || SUM(CellKey) FROM CaseRecords GROUP BY {key} ORDER BY 1"
-            : $"SELECT {key} || '=' || Count || '/' || KeySum FROM CaseCounts WHERE Cube = '{cube.Name}' AND Count > 0 ORDER BY 1";
+            ? $"SELECT {key} || '=' || COUNT(*) FROM CaseRecords GROUP BY {key} ORDER BY 1"
+            : $"SELECT {key} || '=' || Count FROM CaseCounts WHERE Cube = '{cube.Name}' AND Count > 0 ORDER BY 1";
         await using var connection = new SqliteConnection(TestDatabase.ConnectionString(path));
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
