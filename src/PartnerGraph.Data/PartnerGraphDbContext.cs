@@ -7,6 +7,7 @@ using PartnerGraph.Domain.Organisations;
 using PartnerGraph.Domain.Programmes;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Domain.Sharing;
+using PartnerGraph.Domain.Statistics;
 
 namespace PartnerGraph.Data;
 
@@ -30,6 +31,8 @@ public sealed class PartnerGraphDbContext(DbContextOptions<PartnerGraphDbContext
     public DbSet<CoverageReport> CoverageReports => Set<CoverageReport>();
     public DbSet<SharingAgreement> SharingAgreements => Set<SharingAgreement>();
     public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
+    public DbSet<PrivacyBudget> PrivacyBudgets => Set<PrivacyBudget>();
+    public DbSet<StatisticsRelease> StatisticsReleases => Set<StatisticsRelease>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

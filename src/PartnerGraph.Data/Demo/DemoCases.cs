@@ -121,9 +121,18 @@ internal sealed class DemoCases
             VictimStatus = rng.Chance(VictimShare(source)) ? VictimStatus.Victim : VictimStatus.AtRisk,
             IdentificationSource = source,
             Status = StatusAfter(asOf.DayNumber - identifiedOn.DayNumber),
-            CellKey = rng.Next(0, 256),
-            RecordedAt = rng.DuringOfficeHours(recordedOn),
+            RecordedAt = RecordedDuringOfficeHours(recordedOn),
         };
+    }
+
+    /// <summary>
+    /// The time of recording. The draw a case's cell key took before differential privacy replaced cell keys is still
+    /// made and thrown away, so that the seeded demo data (and every figure and snapshot drawn from it) stays the same.
+    /// </summary>
+    private DateTime RecordedDuringOfficeHours(DateOnly recordedOn)
+    {
+        _ = rng.Next(0, 256);
+        return rng.DuringOfficeHours(recordedOn);
     }
 
     private DateOnly IdentificationDay()

@@ -18,6 +18,12 @@ public sealed class AccessLogEntry
     public string? Dimensions { get; init; }
     public int RowsReturned { get; init; }
     public int CellsSuppressed { get; init; }
+
+    /// <summary>The privacy loss the request's statistics were charged, in micro-rho (0 for repeats and published tables).</summary>
+    public long MicroRhoCharged { get; init; }
+
+    /// <summary>What was left of the organisation's quarterly budget after the request, in micro-rho; null when it read no statistics.</summary>
+    public long? MicroRhoRemaining { get; init; }
     public required int DurationMs { get; init; }
     public required AccessOutcome Outcome { get; init; }
 

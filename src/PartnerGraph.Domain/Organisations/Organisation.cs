@@ -14,6 +14,9 @@ public sealed class Organisation
     public required string Country { get; set; }
 
     public List<OrganisationProvince> Provinces { get; init; } = [];
+
+    /// <summary>The organisation's privacy-loss budget per quarter in micro-rho; null: Statistics:Privacy:RhoPerQuarter.</summary>
+    public long? PrivacyBudgetMicroRho { get; set; }
 }
 
 /// <summary>A province an organisation operates in.</summary>

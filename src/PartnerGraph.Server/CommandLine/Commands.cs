@@ -36,6 +36,8 @@ public static partial class Commands
         new("documents list", "documents list [--client CLIENT]              registered documents and their ids (shipped ones: schema/operations)", Set("client"), ListDocumentsAsync),
         new("agreements add", "agreements add --org ORG --datasets \"statistics referrals coverage\" --granularity NATIONAL|PROVINCE|DISTRICT [--provinces \"TH-50 TH-57\"] --from YYYY-MM-DD --to YYYY-MM-DD", Set("org", "datasets", "granularity", "provinces", "from", "to"), AddAgreementAsync),
         new("agreements list", "agreements list [--org ORG]", Set("org"), ListAgreementsAsync),
+        new("budgets set", "budgets set --org ORG --rho R                 the organisation's privacy-loss budget per quarter (rho of zCDP; default Statistics:Privacy:RhoPerQuarter)", Set("org", "rho"), SetBudgetAsync),
+        new("budgets list", "budgets list                                  every organisation's budget this quarter: rho per quarter, spent, left", Set(), ListBudgetsAsync),
         new("users add", "users add --org ORG --email E [--password P] [--role BUNDLE]   an analyst (default role government-analyst); a generated password is shown once", Set("org", "email", "password", "role"), AddAnalystAsync),
         new("import-cases", "import-cases FILE.csv --org ORG               import case records for organisation ORG; a file with a bad row imports nothing", Set("org"), ImportCasesAsync),
     ];
