@@ -47,7 +47,7 @@ namespace PartnerGraph.Data.SqlServer.Migrations
             """;
 
         /// <summary>The trigger with the sex-quarter rows after the month cubes' rows.</summary>
-        private const string QuarterTrigger =
+        internal const string QuarterTrigger =
             """
             CREATE TRIGGER [TR_CaseRecords_CaseCounts] ON [CaseRecords] AFTER INSERT, DELETE AS
             BEGIN

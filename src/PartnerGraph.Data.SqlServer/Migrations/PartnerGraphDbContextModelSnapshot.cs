@@ -271,6 +271,12 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("nvarchar(400)");
 
+                    b.Property<long>("MicroRhoCharged")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("MicroRhoRemaining")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("OperationName")
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
@@ -352,9 +358,6 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                     b.Property<int>("Count")
                         .HasColumnType("int");
 
-                    b.Property<long>("KeySum")
-                        .HasColumnType("bigint");
-
                     b.HasKey("Cube", "ProvinceCode", "DistrictCode", "MonthKey", "AgeBand", "Sex", "Nationality", "PopulationGroup", "ExploitationType", "VictimStatus", "IdentificationSource");
 
                     b.ToTable("CaseCounts", (string)null);
@@ -372,9 +375,6 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)");
-
-                    b.Property<int>("CellKey")
-                        .HasColumnType("int");
 
                     b.Property<string>("DistrictCode")
                         .HasMaxLength(4)
@@ -446,7 +446,12 @@ namespace PartnerGraph.Data.SqlServer.Migrations
 
                     b.HasIndex("ProvinceCode", "IdentifiedOn");
 
-                    b.ToTable("CaseRecords");
+                    b.ToTable("CaseRecords", t =>
+                        {
+                            t.HasTrigger("TR_CaseRecords_CaseCounts");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("PartnerGraph.Domain.Geography.District", b =>
@@ -579,6 +584,9 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
+
+                    b.Property<long?>("PrivacyBudgetMicroRho")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
@@ -1048,6 +1056,66 @@ namespace PartnerGraph.Data.SqlServer.Migrations
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("SharingAgreements");
+                });
+
+            modelBuilder.Entity("PartnerGraph.Domain.Statistics.PrivacyBudget", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Quarter")
+                        .HasColumnType("int");
+
+                    b.Property<long>("SpentMicroRho")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Account", "Quarter");
+
+                    b.ToTable("PrivacyBudgets", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerGraph.Domain.Statistics.StatisticsRelease", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MicroRho")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Noisy")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("ReleasedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<int>("SensitivitySquared")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Account", "Question", "DataVersion")
+                        .IsUnique();
+
+                    b.ToTable("StatisticsReleases", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>

@@ -59,7 +59,7 @@ namespace PartnerGraph.Data.Sqlite.Migrations
             """;
 
         /// <summary>The insert trigger with the sex-quarter upsert after the month cubes' statements.</summary>
-        private const string QuarterInsertTrigger =
+        internal const string QuarterInsertTrigger =
             """
             CREATE TRIGGER "CaseRecords_CaseCounts_Insert" AFTER INSERT ON "CaseRecords"
             BEGIN
@@ -88,7 +88,7 @@ namespace PartnerGraph.Data.Sqlite.Migrations
             """;
 
         /// <summary>The delete trigger with the sex-quarter decrement after the month cubes' statements.</summary>
-        private const string QuarterDeleteTrigger =
+        internal const string QuarterDeleteTrigger =
             """
             CREATE TRIGGER "CaseRecords_CaseCounts_Delete" AFTER DELETE ON "CaseRecords"
             BEGIN

@@ -261,6 +261,12 @@ namespace PartnerGraph.Data.Sqlite.Migrations
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("MicroRhoCharged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("MicroRhoRemaining")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OperationName")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -342,9 +348,6 @@ namespace PartnerGraph.Data.Sqlite.Migrations
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
-                    b.Property<long>("KeySum")
-                        .HasColumnType("INTEGER");
-
                     b.HasKey("Cube", "ProvinceCode", "DistrictCode", "MonthKey", "AgeBand", "Sex", "Nationality", "PopulationGroup", "ExploitationType", "VictimStatus", "IdentificationSource");
 
                     b.ToTable("CaseCounts", (string)null);
@@ -360,9 +363,6 @@ namespace PartnerGraph.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
-
-                    b.Property<int>("CellKey")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("DistrictCode")
                         .HasMaxLength(4)
@@ -434,7 +434,10 @@ namespace PartnerGraph.Data.Sqlite.Migrations
 
                     b.HasIndex("ProvinceCode", "IdentifiedOn");
 
-                    b.ToTable("CaseRecords");
+                    b.ToTable("CaseRecords", t =>
+                        {
+                            t.HasTrigger("TR_CaseRecords_CaseCounts");
+                        });
                 });
 
             modelBuilder.Entity("PartnerGraph.Domain.Geography.District", b =>
@@ -567,6 +570,9 @@ namespace PartnerGraph.Data.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("PrivacyBudgetMicroRho")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -1026,6 +1032,64 @@ namespace PartnerGraph.Data.Sqlite.Migrations
                     b.HasIndex("OrganisationId");
 
                     b.ToTable("SharingAgreements");
+                });
+
+            modelBuilder.Entity("PartnerGraph.Domain.Statistics.PrivacyBudget", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quarter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SpentMicroRho")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Account", "Quarter");
+
+                    b.ToTable("PrivacyBudgets", (string)null);
+                });
+
+            modelBuilder.Entity("PartnerGraph.Domain.Statistics.StatisticsRelease", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Account")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DataVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MicroRho")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Noisy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<DateTime>("ReleasedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SensitivitySquared")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Account", "Question", "DataVersion")
+                        .IsUnique();
+
+                    b.ToTable("StatisticsReleases", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>
