@@ -34,6 +34,8 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<IRootFields, StatisticsQueries>();
         services.AddSingleton<IRootFields, CoverageGapQueries>();
         services.AddOptions<StatisticsOptions>().BindConfiguration(StatisticsOptions.Section);
+        services.AddSingleton<PublishedTables>();
+        services.AddSingleton<StatisticsReleaser>();
         services.AddSingleton<SchemaCatalogue>();
         services.AddSingleton<ISchema>(sp => sp.GetRequiredService<SchemaCatalogue>().Everything);
         services.AddGraphQL(graphql => graphql

@@ -1,60 +1,56 @@
 namespace PartnerGraph.Domain.Statistics;
 
-/// <summary>
-/// One cell of a grouped count as the database computed it: the values of the grouped dimensions (in the order of
-/// groupBy), the count of records, and the sum of the records' cell keys.
-/// </summary>
-public sealed record RawCell(IReadOnlyList<string> Key, int Count, long KeySum);
-
-/// <summary>
-/// How a table is protected. The cell-key method has no other parameters on purpose: its key range
-/// (<see cref="DisclosureControl.CellKeyRange"/>) and perturbation table are fixed in code, because two instances
-/// perturbing the same cell differently would let a caller average the answers back to the true count.
-/// </summary>
-public sealed record DisclosureOptions
+/// <summary>A released count, or null with Suppressed when its noisy value fell under the threshold.</summary>
+public sealed record ProtectedCount(long? Count, bool Suppressed)
 {
-    /// <summary>k: a count of 1 to k-1 children is withheld. 10 by default (ONS and UK LLC practice); at least 1.</summary>
-    public int Threshold { get; init; } = 10;
-
-    /// <summary>Whether shown counts get the cell-key adjustment of -2 to +2.</summary>
-    public bool Perturbation { get; init; } = true;
+    /// <summary>
+    /// Post-processing of a noisy count (it costs no privacy): never negative, and withheld under
+    /// <paramref name="threshold"/>, where noise would be most of what is shown.
+    /// </summary>
+    public static ProtectedCount From(long noisy, int threshold) => noisy < threshold ? new ProtectedCount(null, true) : new ProtectedCount(noisy, false);
 }
 
-public enum SuppressionKind
+/// <summary>Where an answer's noisy counts came from.</summary>
+public enum ReleaseSource
 {
-    None,
+    /// <summary>Measured for this question now, charged to the organisation's budget.</summary>
+    Fresh,
 
-    /// <summary>The cell counted 1 to k-1 records.</summary>
-    Primary,
+    /// <summary>The stored answer to the same question on the same data: identical, and free.</summary>
+    Repeat,
 
-    /// <summary>The cell was large enough but withheld so that a primary cell cannot be worked out from a margin.</summary>
-    Secondary,
+    /// <summary>Read from a published table (computed once a quarter from the published budget): free.</summary>
+    Published,
 }
 
-public sealed record ProtectedCell(IReadOnlyList<string> Key, int? Count, SuppressionKind Suppression)
+/// <summary>What disclosure control did to one answer, as its disclosureControl field tells it.</summary>
+public sealed record DisclosureReport
 {
-    public bool Suppressed => Suppression != SuppressionKind.None;
+    public const string DiscreteGaussian = "DISCRETE_GAUSSIAN";
+    public const string ThresholdSuppression = "THRESHOLD_SUPPRESSION";
+
+    public required int Threshold { get; init; }
+    public required ReleaseSource Source { get; init; }
+
+    /// <summary>The privacy loss the table was measured with (rho of zCDP).</summary>
+    public required decimal RhoOfRelease { get; init; }
+
+    /// <summary>What this answer cost the organisation: 0 for a repeat or a published table.</summary>
+    public required decimal RhoCharged { get; init; }
+
+    /// <summary>The standard deviation of the noise in one cell (the largest, for cells summed from a published table).</summary>
+    public required double StandardDeviation { get; init; }
+
+    /// <summary>Half the width of the interval that holds the noise of one cell 95 times in 100.</summary>
+    public required double MarginOfError95 { get; init; }
+
+    /// <summary>The standard deviation of the total's noise.</summary>
+    public required double TotalStandardDeviation { get; init; }
+
+    public required int CellsSuppressed { get; init; }
+    public required PrivacyBudgetState Budget { get; init; }
+    public string? PublishedTable { get; init; }
 }
 
-public sealed record ProtectedCount(int? Count, bool Suppressed);
-
-/// <summary>
-/// What was done to a table. <see cref="PrimarySuppressed"/> includes the total when the total itself was withheld,
-/// because the reader sees one more figure missing; <see cref="SecondarySuppressed"/> counts cells only.
-/// </summary>
-public sealed record DisclosureReport(
-    int Threshold,
-    IReadOnlyList<string> Methods,
-    int PrimarySuppressed,
-    int SecondarySuppressed,
-    string? Explanation);
-
-public sealed record ProtectedTable(IReadOnlyList<ProtectedCell> Cells, ProtectedCount Total, DisclosureReport Report);
-
-/// <summary>The names of the methods listed in <see cref="DisclosureReport.Methods"/>, in the order they are listed.</summary>
-public static class DisclosureMethod
-{
-    public const string PrimarySuppression = "PRIMARY_SUPPRESSION";
-    public const string SecondarySuppression = "SECONDARY_SUPPRESSION";
-    public const string CellKeyPerturbation = "CELL_KEY_PERTURBATION";
-}
+/// <summary>An organisation's privacy-loss budget for the current quarter.</summary>
+public sealed record PrivacyBudgetState(decimal RhoPerQuarter, decimal RhoRemaining, DateOnly RenewsOn);

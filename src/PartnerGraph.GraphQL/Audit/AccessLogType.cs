@@ -37,6 +37,8 @@ public sealed class AccessLogType : ObjectGraphType<AccessLogEntry>
             .Resolve(c => Split(c.Source.Dimensions));
         Field(e => e.RowsReturned).Description("Items in the answer: the nodes of connections, the items of lists, 1 per object.");
         Field(e => e.CellsSuppressed).Description("Statistic cells withheld by disclosure control.");
+        Field<NonNullGraphType<FloatGraphType>, double>("rhoCharged").Description("The privacy loss (rho) the request was charged; 0 for repeats and published tables.").Resolve(c => (double)PartnerGraph.Domain.Statistics.PrivacyLoss.FromMicro(c.Source.MicroRhoCharged));
+        Field<FloatGraphType, double?>("rhoRemaining").Description("What the organisation had left of its quarter's budget after the request; null when it read no statistics.").Resolve(c => c.Source.MicroRhoRemaining is { } left ? (double)PartnerGraph.Domain.Statistics.PrivacyLoss.FromMicro(left) : null);
         Field(e => e.DurationMs).Description("Milliseconds from the request's arrival to its answer.");
         Field<NonNullGraphType<EnumerationGraphType<AccessOutcome>>, AccessOutcome>("outcome")
             .Description("ALLOWED, REFUSED (not executed: credentials, transport, parse, validation) or FAILED (executed with errors).")

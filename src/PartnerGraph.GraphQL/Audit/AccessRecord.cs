@@ -114,6 +114,8 @@ public sealed class AccessRecord
         Dimensions = Dimensions,
         RowsReturned = RowsReturned,
         CellsSuppressed = disclosure?.CellsSuppressed ?? 0,
+        MicroRhoCharged = disclosure?.MicroRhoCharged ?? 0,
+        MicroRhoRemaining = disclosure?.MicroRhoRemaining,
         DurationMs = (int)Math.Clamp(Math.Round(duration.TotalMilliseconds), 0, int.MaxValue),
         Outcome = Outcome,
         ErrorCodes = ErrorCodes,

@@ -3,6 +3,7 @@ using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PartnerGraph.Data.ReferenceData;
+using PartnerGraph.Domain.Cases;
 using PartnerGraph.Domain.Geography;
 using PartnerGraph.Domain.Programmes;
 using PartnerGraph.Domain.Sharing;
@@ -24,7 +25,7 @@ public sealed class CoverageGapType : ObjectGraphType<CoverageGap>
         Description = "Children identified in an area against the approved prevention coverage there.";
         Field<ProvinceType, Province?>("province").Resolve(c => c.Source.ProvinceCode is { } p ? geography.Province(p) : null);
         Field<DistrictType, District?>("district").Resolve(c => c.Source.DistrictCode is { } d ? geography.District(d) : null);
-        Field<NonNullGraphType<SuppressibleCountType>, ProtectedCount>("childrenIdentified").Description("Under the same disclosure control as caseStatistics.").Resolve(c => c.Source.ChildrenIdentified);
+        Field<NonNullGraphType<SuppressibleCountType>, ProtectedCount>("childrenIdentified").Description("Released like caseStatistics: with noise, charged to the budget unless a published table answers.").Resolve(c => c.Source.ChildrenIdentified);
         Field(g => g.StudentsReached).Description("Girls and boys reached by the school prevention curriculum (approved reports).");
         Field(g => g.SchoolsReached);
         Field(g => g.CommunitiesReached).Description("Communities reached by the community volunteers programme (approved reports).");
@@ -33,7 +34,7 @@ public sealed class CoverageGapType : ObjectGraphType<CoverageGap>
     }
 }
 
-public sealed class CoverageGapQueries(GeographyCatalogue geography, IOptions<StatisticsOptions> options) : IRootFields
+public sealed class CoverageGapQueries(GeographyCatalogue geography, StatisticsReleaser releaser, IOptions<StatisticsOptions> options) : IRootFields
 {
     private const string SchoolProgramme = "PREVENTION-SCHOOL";
     private const string VolunteerProgramme = "COMMUNITY-VOLUNTEERS";
@@ -42,9 +43,10 @@ public sealed class CoverageGapQueries(GeographyCatalogue geography, IOptions<St
 
     public void AddFields(ObjectGraphType root) =>
         root.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CoverageGapType>>>, IReadOnlyList<CoverageGap>>("coverageGaps")
-            .Description("Provinces or districts ranked by children identified against approved prevention coverage, under disclosure control.")
+            .Description("Provinces or districts ranked by children identified (noisy, under differential privacy) against approved prevention coverage.")
             .Argument<NonNullGraphType<PeriodInputType>>("period")
             .Argument<NonNullGraphType<EnumerationGraphType<GeographicLevel>>>("level")
+            .AddAccuracyArguments()
             .RequireScopes(Scopes.StatisticsRead, Scopes.CoverageRead)
             .ResolveAsync(async c => await GapsAsync(c));
 
@@ -61,8 +63,8 @@ public sealed class CoverageGapQueries(GeographyCatalogue geography, IOptions<St
 
         var coverageAgreement = await c.RequireAgreementAsync(SharedDatasets.Coverage);
         coverageAgreement.Require(level, $"coverage at {level.ToString().ToUpperInvariant()} level");
-        var counted = await CaseTables.CountAsync(c, geography, options.Value, new CaseStatisticsFilter { Period = period }, dimension);
-        var children = StatisticsQueries.Protect(c, counted, dimension, options.Value);
+        var question = await CaseQuestions.AskAsync(c, geography, options.Value, new CaseStatisticsFilter { Period = period }, dimension);
+        var children = await releaser.ReleaseAsync(c, question, AccuracyArguments.MicroRho(c));
 
         var (first, last) = period.QuarterKeys();
         var provinces = coverageAgreement.Provinces;
@@ -81,7 +83,9 @@ public sealed class CoverageGapQueries(GeographyCatalogue geography, IOptions<St
             })
             .ToDictionaryAsync(x => x.Area, c.CancellationToken);
 
-        var areas = children.Cells.Select(cell => (Area: level == GeographicLevel.National ? "" : cell.Key.Single(), Count: new ProtectedCount(cell.Count, cell.Suppressed)))
+        // Cases whose district is not known make a cell of their own, which is no area to rank.
+        var areas = children.Cells.Where(cell => cell.Key.Single().Length > 0)
+            .Select(cell => (Area: cell.Key.Single(), Count: new ProtectedCount(cell.Count, cell.Suppressed)))
             .ToList();
         if (level == GeographicLevel.National)
         {

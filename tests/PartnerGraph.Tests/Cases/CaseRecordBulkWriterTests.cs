@@ -73,7 +73,7 @@ public sealed class CaseRecordBulkWriterTests
         }.Validate(Wvft, Geography, new FixedClock(new DateTimeOffset(2025, 7, 1, 3, 4, 5, 678, TimeSpan.Zero).AddTicks(i))).Record!;
 
     private static string Describe(CaseRecord c) =>
-        string.Join('|', c.RecordingOrganisationId, c.IdentifiedOn, c.ProvinceCode, c.DistrictCode, c.AgeBand, c.Sex, c.Nationality, c.PopulationGroup, c.MigrationStatus, c.ExploitationType, c.VictimStatus, c.IdentificationSource, c.Status, c.CellKey, c.RecordedAt.Ticks, c.RecordedAt.Kind);
+        string.Join('|', c.RecordingOrganisationId, c.IdentifiedOn, c.ProvinceCode, c.DistrictCode, c.AgeBand, c.Sex, c.Nationality, c.PopulationGroup, c.MigrationStatus, c.ExploitationType, c.VictimStatus, c.IdentificationSource, c.Status, c.RecordedAt.Ticks, c.RecordedAt.Kind);
 
     private static PartnerGraphDbContext Open(string database) =>
         new(DataServiceCollectionExtensions.CreateOptions(DatabaseProvider.Sqlite, TestDatabase.ConnectionString(database)));

@@ -28,7 +28,6 @@ public sealed class ImportCasesCommandTests
         var imported = await db.CaseRecords.OrderByDescending(c => c.Id).Take(20).OrderBy(c => c.Id).ToListAsync();
         var rows = (await File.ReadAllLinesAsync(Sample)).Skip(1).Select(l => l.Split(',')).ToList();
         Assert.All(imported, c => Assert.Equal("wvft", c.RecordingOrganisationId));
-        Assert.All(imported, c => Assert.InRange(c.CellKey, 0, 255));
         Assert.All(imported, c => Assert.Equal(DateTimeKind.Utc, c.RecordedAt.Kind));
         Assert.Equal(rows.Select(r => r[0]), imported.Select(c => c.IdentifiedOn.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(rows.Select(r => r[1].Replace("TH-", "", StringComparison.Ordinal)), imported.Select(c => c.ProvinceCode));

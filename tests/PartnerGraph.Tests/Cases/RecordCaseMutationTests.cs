@@ -58,7 +58,6 @@ public sealed partial class RecordCaseMutationTests(AppFixture server) : IClassF
         Assert.Equal((PopulationGroup.AccompanyingMigrantWorker, MigrationStatus.IrregularMigrant), (record.PopulationGroup, record.MigrationStatus));
         Assert.Equal((ExploitationType.Labour, VictimStatus.Victim, IdentificationSource.LabourInspection), (record.ExploitationType, record.VictimStatus, record.IdentificationSource));
         Assert.Equal(CaseStatus.Active, record.Status);
-        Assert.InRange(record.CellKey, 0, 255);
         Assert.InRange(record.RecordedAt, DateTime.UtcNow.AddMinutes(-5), DateTime.UtcNow.AddMinutes(1));
     }
 

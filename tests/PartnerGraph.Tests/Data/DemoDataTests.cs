@@ -288,7 +288,6 @@ public sealed class DemoDataTests(SmallDemoDatabase demo) : IClassFixture<SmallD
         await using var db = demo.Open();
         var first = new DateOnly(2017, 1, 1);
         Assert.Equal(0, await db.CaseRecords.CountAsync(c => c.IdentifiedOn < first || c.IdentifiedOn > SmallDemoDatabase.Options.AsOf || c.RecordedAt >= EndOfAsOf));
-        Assert.Equal(0, await db.CaseRecords.CountAsync(c => c.CellKey < 0 || c.CellKey > 255));
         Assert.Equal(0, await db.ReferralStatusChanges.CountAsync(c => c.ChangedAt >= EndOfAsOf || c.ChangedAt < new DateTime(2023, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
         Assert.Equal(0, await db.CoverageReports.CountAsync(r => r.SubmittedAt >= EndOfAsOf || r.ReviewedAt >= EndOfAsOf));
     }

@@ -115,6 +115,9 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
     /// <summary>The commands that fetch or change data, without the per-request overhead.</summary>
     public int DataCount => commands.Count(c => !OverheadTables.Any(t => c.Contains(t, StringComparison.Ordinal)));
 
+    /// <summary>The text of every command since the last reset.</summary>
+    public IReadOnlyList<string> Texts => commands.ToArray();
+
     public void Reset() => commands.Clear();
 
     private void Add(System.Data.Common.DbCommand command)
