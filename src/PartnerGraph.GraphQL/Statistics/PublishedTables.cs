@@ -19,8 +19,12 @@ public sealed record PublishedAnswer(string Name, NoisyTable Table, long MicroRh
 /// of the table's time) and the sum is at least as accurate as the question asked for. Summing and selecting noisy
 /// cells is post-processing: it costs nothing more.
 /// </summary>
-public sealed class PublishedTables(GeographyCatalogue geography, IOptions<StatisticsOptions> options)
+public sealed class PublishedTables(GeographyCatalogue geography, IOptions<StatisticsOptions> options) : IDisposable
 {
+    private readonly SemaphoreSlim measuring = new(1, 1);
+
+    public void Dispose() => measuring.Dispose();
+
     public async Task<PublishedAnswer?> TryAnswerAsync(PartnerGraphDbContext db, CaseQuestion question, double requestedVariance, DateOnly today, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(question);
@@ -71,6 +75,23 @@ public sealed class PublishedTables(GeographyCatalogue geography, IOptions<Stati
             return NoisyTable.Read(stored);
         }
 
+        // One measurement at a time in this process, so that requests arriving together do not each charge the
+        // published budget for the same table (instances that race still store one table, which every request reads).
+        await measuring.WaitAsync(cancellationToken);
+        try
+        {
+            return await StatisticsReleaser.FindAsync(db, PrivacyBudget.PublishedAccount, key, quarter, cancellationToken) is { } raced
+                ? NoisyTable.Read(raced)
+                : await MeasureAsync(db, table, whole, key, microRho, quarter, cancellationToken);
+        }
+        finally
+        {
+            measuring.Release();
+        }
+    }
+
+    private async Task<NoisyTable?> MeasureAsync(PartnerGraphDbContext db, PublishedTableOptions table, CaseQuestion whole, string key, long microRho, int quarter, CancellationToken cancellationToken)
+    {
         var privacy = options.Value.Privacy;
         var charge = await PrivacyLedger.ChargeAsync(db, PrivacyBudget.PublishedAccount, quarter, microRho, PrivacyLoss.ToMicro(privacy.PublishedRhoPerQuarter), PrivacyLoss.ToMicro(privacy.SystemRhoPerQuarter), cancellationToken);
         if (!charge.Granted)
