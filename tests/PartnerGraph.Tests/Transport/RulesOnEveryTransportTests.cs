@@ -126,6 +126,27 @@ public sealed class RulesOnEveryTransportTests(RulesServer fixture) : IClassFixt
     }
 
     [Theory]
+    [MemberData(nameof(Transports))]
+    public async Task Every_transport_charges_each_new_table_and_each_alias_to_the_budget_and_a_repeat_nothing(string transport)
+    {
+        var (clientId, _) = fixture.Client("budget", transport);
+        await using var client = await fixture.ClientAsync("budget", transport);
+
+        // A question of its own for each transport (a month of 2023), asked twice in one document under two aliases.
+        var month = Array.IndexOf(TransportClient.All, transport) + 1;
+        var period = $"period: {{ from: \"2023-0{month}-01\", to: \"2023-0{month}-28\" }}";
+        var query = $"query Charged {{ bySex: caseStatistics(filter: {{ {period} }}, groupBy: [SEX]) {{ total {{ count }} }} byAge: caseStatistics(filter: {{ {period} }}, groupBy: [AGE_BAND], accuracy: HIGH) {{ total {{ count }} }} }}";
+        Assert.Empty((await client.RunAsync(query)).Codes);
+        Assert.Empty((await client.RunAsync(query)).Codes);
+
+        await using var db = fixture.OpenDatabase();
+        var entries = await db.AccessLog.Where(e => e.ClientId == clientId && e.OperationName == "Charged").OrderBy(e => e.Id).ToListAsync();
+        Assert.Equal([20_000 + 100_000, 0], entries.Select(e => e.MicroRhoCharged));
+        Assert.All(entries, e => Assert.NotNull(e.MicroRhoRemaining));
+        Assert.Equal(entries[0].MicroRhoRemaining, entries[1].MicroRhoRemaining);
+    }
+
+    [Theory]
     [MemberData(nameof(Streams))]
     public async Task A_subscription_leaves_one_allowed_access_log_entry(string transport)
     {
@@ -237,7 +258,7 @@ public sealed class RulesServer : IAsyncLifetime
     public const int MaxSubscriptions = 2;
     public static readonly TimeSpan StatusCache = TimeSpan.FromSeconds(4);
 
-    private static readonly string[] Rules = ["rate", "trusted", "disabled", "scopes", "limits", "log", "subscription-log", "subscriptions", "connections"];
+    private static readonly string[] Rules = ["rate", "trusted", "disabled", "scopes", "limits", "log", "subscription-log", "subscriptions", "connections", "budget"];
 
     public static string ViewerDocumentId { get; } = TrustedDocument.IdOf(File.ReadAllText(RepositoryRoot.File("schema", "operations", "viewer.graphql")));
 
