@@ -23,6 +23,12 @@ public sealed class PublishedTables(GeographyCatalogue geography, IOptions<Stati
 {
     private readonly SemaphoreSlim measuring = new(1, 1);
 
+    /// <summary>Published tables read back (they never change within their quarter).</summary>
+    private readonly BoundedCache<string, NoisyTable> measured = new(64);
+
+    /// <summary>How each published table answers each question asked (null: it cannot), by table and question.</summary>
+    private readonly BoundedCache<string, Plan?> plans = new(512);
+
     public void Dispose() => measuring.Dispose();
 
     public async Task<PublishedAnswer?> TryAnswerAsync(PartnerGraphDbContext db, CaseQuestion question, double requestedVariance, DateOnly today, CancellationToken cancellationToken)
@@ -37,9 +43,10 @@ public sealed class PublishedTables(GeographyCatalogue geography, IOptions<Stati
         }
 
         var cellVariance = DiscreteGaussian.Variance(PrivacyLoss.SigmaSquared(microRho, 2));
+        var asked = question.CanonicalText();
         var best = tables
             .Select(t => (Table: t, Question: Whole(t, today)))
-            .Select(t => (t.Table, t.Question, Plan: Plan.For(t.Question, question, geography)))
+            .Select(t => (t.Table, t.Question, Plan: plans.GetOrAdd(t.Table.Name + "|" + t.Question.CanonicalText() + "|" + asked, _ => Plan.For(t.Question, question, geography))))
             .Where(t => t.Plan is not null && t.Plan.MostSummed * cellVariance <= requestedVariance)
             .OrderBy(t => t.Plan!.MostSummed)
             .FirstOrDefault();
@@ -66,13 +73,19 @@ public sealed class PublishedTables(GeographyCatalogue geography, IOptions<Stati
     }
 
     /// <summary>The table for this quarter: stored, or measured now from the published budget (null when that budget or the system's is spent).</summary>
-    private async Task<NoisyTable?> MeasuredAsync(PartnerGraphDbContext db, PublishedTableOptions table, CaseQuestion whole, long microRho, DateOnly today, CancellationToken cancellationToken)
+    private async Task<NoisyTable?> MeasuredAsync(PartnerGraphDbContext db, PublishedTableOptions definition, CaseQuestion whole, long microRho, DateOnly today, CancellationToken cancellationToken)
     {
         var quarter = PrivacyBudget.QuarterOf(today);
-        var key = whole.Hash("published=" + table.Name + ";microRho=" + microRho.ToString(CultureInfo.InvariantCulture));
+        var key = whole.Hash("published=" + definition.Name + ";microRho=" + microRho.ToString(CultureInfo.InvariantCulture));
+        var cacheKey = key + "|" + quarter.ToString(CultureInfo.InvariantCulture);
+        if (measured.TryGet(cacheKey, out var known))
+        {
+            return known;
+        }
+
         if (await StatisticsReleaser.FindAsync(db, PrivacyBudget.PublishedAccount, key, quarter, cancellationToken) is { } stored)
         {
-            return NoisyTable.Read(stored);
+            return measured.Add(cacheKey, NoisyTable.Read(stored));
         }
 
         // One measurement at a time in this process, so that requests arriving together do not each charge the
@@ -80,9 +93,10 @@ public sealed class PublishedTables(GeographyCatalogue geography, IOptions<Stati
         await measuring.WaitAsync(cancellationToken);
         try
         {
-            return await StatisticsReleaser.FindAsync(db, PrivacyBudget.PublishedAccount, key, quarter, cancellationToken) is { } raced
+            var table = await StatisticsReleaser.FindAsync(db, PrivacyBudget.PublishedAccount, key, quarter, cancellationToken) is { } raced
                 ? NoisyTable.Read(raced)
-                : await MeasureAsync(db, table, whole, key, microRho, quarter, cancellationToken);
+                : await MeasureAsync(db, definition, whole, key, microRho, quarter, cancellationToken);
+            return table is null ? null : measured.Add(cacheKey, table);
         }
         finally
         {

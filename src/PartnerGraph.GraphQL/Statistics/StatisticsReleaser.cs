@@ -21,6 +21,9 @@ public sealed class StatisticsReleaser(GeographyCatalogue geography, PublishedTa
     public const string TableTooLarge = "TABLE_TOO_LARGE";
     public const string BudgetExhausted = "PRIVACY_BUDGET_EXHAUSTED";
 
+    /// <summary>Stored answers read back, by organisation, question and data version (they never change).</summary>
+    private readonly BoundedCache<string, NoisyTable> repeats = new(1024);
+
     public async Task<CaseStatistics> ReleaseAsync(IResolveFieldContext context, CaseQuestion question, long microRho)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -49,10 +52,14 @@ public sealed class StatisticsReleaser(GeographyCatalogue geography, PublishedTa
 
         var key = question.Hash("microRho=" + microRho.ToString(CultureInfo.InvariantCulture));
         var dataVersion = await db.CaseRecords.MaxAsync(r => (long?)r.Id, cancellationToken) ?? 0;
-        if (await FindAsync(db, organisation, key, dataVersion, cancellationToken) is { } repeat)
+        var cacheKey = string.Join('|', organisation, key, dataVersion.ToString(CultureInfo.InvariantCulture));
+        var remembered = repeats.TryGet(cacheKey, out var known) ? known
+            : await FindAsync(db, organisation, key, dataVersion, cancellationToken) is { } repeat ? repeats.Add(cacheKey, NoisyTable.Read(repeat))
+            : null;
+        if (remembered is not null)
         {
             var spent = await PrivacyLedger.SpentAsync(db, organisation, quarter, cancellationToken);
-            return Answer(context, question, domain, NoisyTable.Read(repeat), ReleaseSource.Repeat, repeat.MicroRho, 0, Budget(limit, limit - spent, today), null);
+            return Answer(context, question, domain, remembered, ReleaseSource.Repeat, microRho, 0, Budget(limit, limit - spent, today), null);
         }
 
         var charge = await PrivacyLedger.ChargeAsync(db, organisation, quarter, microRho, limit, PrivacyLoss.ToMicro(settings.Privacy.SystemRhoPerQuarter), cancellationToken);
@@ -63,7 +70,8 @@ public sealed class StatisticsReleaser(GeographyCatalogue geography, PublishedTa
 
         var (table, draft) = await NoisyTable.MeasureAsync(db, question, domain, microRho, settings.UseCubes, cancellationToken);
         var stored = await StoreAsync(db, organisation, key, dataVersion, draft, request.Clock, cancellationToken);
-        return Answer(context, question, domain, stored is null ? table : NoisyTable.Read(stored), ReleaseSource.Fresh, microRho, microRho, Budget(limit, charge.RemainingMicroRho, today), null);
+        var released = repeats.Add(cacheKey, stored is null ? table : NoisyTable.Read(stored));
+        return Answer(context, question, domain, released, ReleaseSource.Fresh, microRho, microRho, Budget(limit, charge.RemainingMicroRho, today), null);
     }
 
     /// <summary>The organisation's budget per quarter in micro-rho: its own (budgets set) or the configured default.</summary>
