@@ -63,6 +63,9 @@ internal sealed class BenchDatabase : IDisposable
         ["Logging__LogLevel__Default"] = "Warning",
         ["GraphQL__Limits__RequestsPerMinute"] = "10000000",
         ["GraphQL__Limits__Burst"] = "1000000",
+        // The statistics benchmark asks hundreds of new questions (each charged): budgets no organisation would have.
+        ["Statistics__Privacy__RhoPerQuarter"] = "100000",
+        ["Statistics__Privacy__SystemRhoPerQuarter"] = "1000000",
         // The load generator is one client holding a thousand sockets (the subscription benchmark).
         ["GraphQL__Limits__MaxConnectionsPerClient"] = "100000",
         ["GraphQL__Limits__MaxSubscriptionsPerClient"] = "100000",
