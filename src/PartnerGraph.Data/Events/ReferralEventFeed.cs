@@ -157,7 +157,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
             {
                 foreach (var e in batch)
                 {
-                    if (e.Sequence != head + 1 && head > 0 && !GapGivenUp())
+                    if (e.Sequence != head + 1 && !GapGivenUp())
                     {
                         break;
                     }
