@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace PartnerGraph.Data.Events;
@@ -22,6 +23,7 @@ public static class EventServiceCollectionExtensions
             services.AddSingleton<OutboxSignal, LocalOutboxSignal>();
         }
 
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ReferralEventOptions>().BindConfiguration(ReferralEventOptions.Section);
         services.AddSingleton<ReferralEventFeed>();
         services.AddHostedService(sp => sp.GetRequiredService<ReferralEventFeed>());

@@ -41,6 +41,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
     private readonly OutboxSignal signal;
     private readonly ReferralEventOptions options;
     private readonly ILogger<ReferralEventFeed> logger;
+    private readonly TimeProvider clock;
     private readonly Lock gate = new();
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -48,12 +49,13 @@ public sealed partial class ReferralEventFeed : BackgroundService
     private long head;
     private long? gapSeenAt;
 
-    public ReferralEventFeed(IDbContextFactory<PartnerGraphDbContext> databases, OutboxSignal signal, IOptions<ReferralEventOptions> options, ILogger<ReferralEventFeed> logger)
+    public ReferralEventFeed(IDbContextFactory<PartnerGraphDbContext> databases, OutboxSignal signal, IOptions<ReferralEventOptions> options, ILogger<ReferralEventFeed> logger, TimeProvider clock)
     {
         this.databases = databases;
         this.signal = signal;
         this.options = options.Value;
         this.logger = logger;
+        this.clock = clock;
         signal.Signalled += () => wake.Writer.TryWrite(true);
     }
 
@@ -86,9 +88,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
         {
             try
             {
-                await using var db = await databases.CreateDbContextAsync(stoppingToken).ConfigureAwait(false);
-                head = await db.OutboxEvents.TagWith(QueryTag).MaxAsync(e => (long?)e.Sequence, stoppingToken).ConfigureAwait(false) ?? 0;
-                ready.TrySetResult();
+                await LoadHeadAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -124,7 +124,28 @@ public sealed partial class ReferralEventFeed : BackgroundService
         }
     }
 
-    private async Task ReadNewEventsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the last sequence in the outbox as the head, or 0 when the outbox is empty: sequences start at 1, so the
+    /// first event is expected as 1 and a later one seen first is waited on like any other gap.
+    /// </summary>
+    internal async Task LoadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        var last = await db.OutboxEvents.TagWith(QueryTag).MaxAsync(e => (long?)e.Sequence, cancellationToken).ConfigureAwait(false) ?? 0;
+        lock (gate)
+        {
+            head = last;
+        }
+
+        ready.TrySetResult();
+    }
+
+    /// <summary>
+    /// Hands on the events after the head in sequence order. An event whose sequence is not the next one waits, with
+    /// every event after it, until the missing sequence commits or <see cref="ReferralEventOptions.GapWaitMilliseconds"/>
+    /// has passed since the gap was first seen (then the missing number is taken as never used).
+    /// </summary>
+    internal async Task ReadNewEventsAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -136,7 +157,7 @@ public sealed partial class ReferralEventFeed : BackgroundService
             {
                 foreach (var e in batch)
                 {
-                    if (e.Sequence != head + 1 && head > 0 && !GapGivenUp())
+                    if (e.Sequence != head + 1 && !GapGivenUp())
                     {
                         break;
                     }
@@ -168,9 +189,8 @@ public sealed partial class ReferralEventFeed : BackgroundService
     /// <summary>Whether the gap in front of the head has been waited for long enough (called under the gate).</summary>
     private bool GapGivenUp()
     {
-        var now = Environment.TickCount64;
-        gapSeenAt ??= now;
-        return now - gapSeenAt.Value >= options.GapWaitMilliseconds;
+        gapSeenAt ??= clock.GetTimestamp();
+        return clock.GetElapsedTime(gapSeenAt.Value).TotalMilliseconds >= options.GapWaitMilliseconds;
     }
 
     private static IQueryable<OutboxEvent> Events(PartnerGraphDbContext db, long after) =>

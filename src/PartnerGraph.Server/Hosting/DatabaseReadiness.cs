@@ -5,11 +5,16 @@ using PartnerGraph.Data.Events;
 
 namespace PartnerGraph.Server.Hosting;
 
-/// <summary>Ready when the database answers and every migration has been applied.</summary>
-public sealed class DatabaseReadiness(IDbContextFactory<PartnerGraphDbContext> databases) : IHealthCheck
+/// <summary>Ready when the database answers, every migration has been applied and, after a start without it, it has been prepared.</summary>
+public sealed class DatabaseReadiness(IDbContextFactory<PartnerGraphDbContext> databases, DatabasePreparation preparation) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (preparation.IsWaiting)
+        {
+            return HealthCheckResult.Unhealthy("DATABASE_UNAVAILABLE");
+        }
+
         try
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);

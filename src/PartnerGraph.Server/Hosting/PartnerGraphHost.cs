@@ -14,10 +14,15 @@ using PartnerGraph.Server.Ide;
 namespace PartnerGraph.Server.Hosting;
 
 /// <summary>The host, one concern per method, so Program.cs reads on one screen.</summary>
-public static class PartnerGraphHost
+public static partial class PartnerGraphHost
 {
+    /// <summary>How often a server that started without its database tries again to prepare it.</summary>
+    public static readonly TimeSpan PreparationRetry = TimeSpan.FromSeconds(2);
+
     public static WebApplicationBuilder AddPartnerGraph(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<DatabasePreparation>();
+        builder.Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<DatabasePreparation>());
         builder.Services.AddPartnerGraphData(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddPartnerGraphIdentity(builder.Configuration, builder.Environment);
         builder.Services.AddPartnerGraphEvents(builder.Configuration);
@@ -49,10 +54,66 @@ public static class PartnerGraphHost
     }
 
     /// <summary>
+    /// Prepares the database before the server listens. When it cannot be reached (SQL Server down, the SQLite file's
+    /// folder away) the server starts all the same, liveness up, readiness and every request that needs the database
+    /// 503 DATABASE_UNAVAILABLE, and prepares it in the background as soon as it appears (every 2 s); a preparation
+    /// that fails for another reason (a demo credential outside Development) then stops the server with exit code 1.
+    /// </summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        try
+        {
+            await PrepareAsync(app);
+        }
+        catch (Exception e) when (DatabaseAvailability.IsUnavailable(e))
+        {
+            var preparation = app.Services.GetRequiredService<DatabasePreparation>();
+            preparation.Wait();
+            LogWaitingForDatabase(app.Logger, e.GetType().Name);
+            _ = Task.Run(() => PrepareWhenTheDatabaseAppearsAsync(app, preparation));
+        }
+    }
+
+    private static async Task PrepareWhenTheDatabaseAppearsAsync(WebApplication app, DatabasePreparation preparation)
+    {
+        var stopping = app.Lifetime.ApplicationStopping;
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(PreparationRetry, stopping);
+                using (DatabasePreparation.PreparingScope())
+                {
+                    await PrepareAsync(app);
+                }
+
+                preparation.Done();
+                LogDatabasePrepared(app.Logger);
+                return;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (DatabaseAvailability.IsUnavailable(e))
+            {
+                // still away
+            }
+            catch (Exception e)
+            {
+                LogPreparationFailed(app.Logger, e);
+                Environment.ExitCode = 1;
+                app.Lifetime.StopApplication();
+                return;
+            }
+        }
+    }
+
+    /// <summary>
     /// Migrations and the reference geography; in Development the synthetic demo data and demo clients, elsewhere a
     /// refusal to start while any demo credential would work.
     /// </summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    private static async Task PrepareAsync(WebApplication app)
     {
         var factory = app.Services.GetRequiredService<IDbContextFactory<PartnerGraphDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
@@ -99,4 +160,13 @@ public static class PartnerGraphHost
             Console.WriteLine($"PartnerGraph ({app.Environment.EnvironmentName}) is serving GraphQL at {root}/graphql (the IDE in a browser); tokens at POST {root}/connect/token");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database is unavailable ({ExceptionType}): serving 503 DATABASE_UNAVAILABLE until it appears, trying every 2 s")]
+    private static partial void LogWaitingForDatabase(ILogger logger, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database is back and prepared: serving")]
+    private static partial void LogDatabasePrepared(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Preparing the database failed; stopping")]
+    private static partial void LogPreparationFailed(ILogger logger, Exception exception);
 }

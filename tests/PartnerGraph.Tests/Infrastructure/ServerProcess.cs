@@ -61,16 +61,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the server; with issuerAtOwnAddress its token issuer is its own address, so that the IDE client's
-    /// redirect addresses (derived from the issuer) are the ones a browser sees.
+    /// redirect addresses (derived from the issuer) are the ones a browser sees. A connection string, if given, is used
+    /// as it is (another provider, a database that is not there); unless ready, the start is complete once the server
+    /// answers /healthz, whatever /readyz says.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null, bool issuerAtOwnAddress = false)
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null, bool issuerAtOwnAddress = false, string? connectionString = null, bool ready = true)
     {
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
-        database ??= await TestDatabase.CopyAsync();
+        database ??= connectionString is null ? await TestDatabase.CopyAsync() : "";
         var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
-            ["ConnectionStrings__PartnerGraph"] = TestDatabase.ConnectionString(database),
+            ["ConnectionStrings__PartnerGraph"] = connectionString ?? TestDatabase.ConnectionString(database),
             ["Demo__Seed"] = "false",
         };
         if (issuerAtOwnAddress)
@@ -80,7 +82,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
         var (process, output) = Launch(["--urls", url.ToString()], settings);
         var server = new ServerProcess(process, output, url, database);
-        await server.WaitUntilReadyAsync();
+        await server.WaitUntilAnsweringAsync(ready ? "/readyz" : "/healthz");
         return server;
     }
 
@@ -166,7 +168,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilAnsweringAsync(string path)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -179,7 +181,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
             try
             {
-                if ((await http.GetAsync(new Uri(Url, "/readyz"))).StatusCode == HttpStatusCode.OK)
+                if ((await http.GetAsync(new Uri(Url, path))).StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }
@@ -194,7 +196,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The server was not ready within 60 s:\n{Output}");
+        throw new TimeoutException($"The server did not answer {path} within 60 s:\n{Output}");
     }
 
     /// <summary>Ends the process at once with SIGKILL, as a crash or an out-of-memory kill would: no shutdown runs.</summary>
