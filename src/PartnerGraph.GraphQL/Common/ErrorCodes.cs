@@ -60,5 +60,14 @@ public static class ErrorCodes
     public const string TooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS";
     public const string PersistedDocumentRequired = "PERSISTED_DOCUMENT_REQUIRED";
     public const string PersistedDocumentNotFound = "PERSISTED_DOCUMENT_NOT_FOUND";
+
+    /// <summary>Apollo's automatic persisted queries: the hash is not known, send the document with it (the protocol's code).</summary>
+    public const string PersistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND";
+
+    /// <summary>Apollo's automatic persisted queries: the document sent is not the one of the hash sent with it.</summary>
+    public const string PersistedQueryHashMismatch = "PERSISTED_QUERY_HASH_MISMATCH";
+
+    /// <summary>Apollo's automatic persisted queries: a version of the protocol other than 1 (Apollo's clients then stop using it).</summary>
+    public const string PersistedQueryNotSupported = "PERSISTED_QUERY_NOT_SUPPORTED";
     public const string Timeout = "TIMEOUT";
 }

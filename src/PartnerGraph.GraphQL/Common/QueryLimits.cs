@@ -13,8 +13,18 @@ public sealed class QueryLimitsOptions
 {
     public const string Section = "GraphQL:Limits";
 
-    /// <summary>Most fields nested inside one another in the operation, fragments expanded and introspection included.</summary>
+    /// <summary>
+    /// Most fields nested inside one another in the operation, fragments expanded. An introspection field (__schema,
+    /// __type) counts as one level, whatever is below it: introspection is bounded by MaxIntrospectionLists instead.
+    /// </summary>
     public int MaxDepth { get; set; } = 12;
+
+    /// <summary>
+    /// Most introspection lists that multiply one another (fields, inputFields, interfaces, possibleTypes nested inside one
+    /// another under __schema or __type): what makes introspection cost, where the ofType chain of a type reference only
+    /// adds. The standard introspection query nests 1; graphql-js's MaxIntrospectionDepthRule allows 2.
+    /// </summary>
+    public int MaxIntrospectionLists { get; set; } = 2;
 
     /// <summary>Highest cost of the operation: each field 1, times the page size (first/last, 20 for a connection without them) of every list around it.</summary>
     public int MaxCost { get; set; } = 5000;
@@ -59,6 +69,10 @@ public sealed class QueryLimitsOptions
 /// that value (the larger of the two; a page of 0 counts as 1, since its resolver still runs), a connection
 /// (a type named ...Connection) without first or last by 20, any other field by 1. @skip and @include are not
 /// looked at: a skipped field still counts, so a directive cannot hide work from the limits.
+/// Introspection: what is asked below __schema or __type is the schema itself, so its nesting is no measure of its
+/// cost: the ofType chain of a type reference (graphql-js nests it 9 deep) is one object in another. Those fields
+/// count 1 each toward the cost and do not add to the depth; the lists that do multiply (a type's fields, each
+/// field's type's fields, ...) are counted instead and at most MaxIntrospectionLists may nest.
 /// </remarks>
 public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
 {
@@ -129,7 +143,7 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
         public ValidationError? FirstLimitPassed(GraphQLOperationDefinition operation)
         {
             this.operation = operation;
-            PushSelections(operation.SelectionSet, RootType(operation.Operation), depth: 0, multiplier: 1, place: 0);
+            PushSelections(operation.SelectionSet, RootType(operation.Operation), depth: 0, multiplier: 1, place: 0, introspectionLists: NotIntrospection);
             while (steps.TryPop(out var step))
             {
                 switch (step.Selection)
@@ -145,7 +159,7 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
 
                         break;
                     case GraphQLInlineFragment inline:
-                        PushSelections(inline.SelectionSet, TypeNamed(inline.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier, step.Place);
+                        PushSelections(inline.SelectionSet, TypeNamed(inline.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier, step.Place, step.IntrospectionLists);
                         break;
                     case GraphQLFragmentSpread spread:
                         Expand(spread, step);
@@ -158,7 +172,16 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
 
         private ValidationError? Measure(GraphQLField field, Step step)
         {
-            var depth = step.Depth + 1;
+            // Below __schema or __type the depth stays where introspection began; the lists that multiply are counted instead.
+            var introspectionLists = step.IntrospectionLists;
+            var depth = introspectionLists == NotIntrospection ? step.Depth + 1 : step.Depth;
+            if (introspectionLists != NotIntrospection && IntrospectionListFields.Contains(field.Name.StringValue)
+                && ++introspectionLists > limits.MaxIntrospectionLists)
+            {
+                return Refuse(ErrorCodes.MaxDepthExceeded, field,
+                    $"The introspection nests more than {limits.MaxIntrospectionLists} lists of fields, input fields, interfaces or possible types inside one another; at most {limits.MaxIntrospectionLists} are allowed. Ask for each type by name (__type) instead of through the fields of another.");
+            }
+
             if (depth > limits.MaxDepth)
             {
                 return Refuse(ErrorCodes.MaxDepthExceeded, field,
@@ -199,7 +222,13 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
                 var definition = FieldOf(step.ParentType, field);
                 var type = definition?.ResolvedType?.GetNamedType();
                 var multiplier = Math.Min(step.Multiplier * ItemsPerPage(field, definition, type), multiplierCap);
-                PushSelections(selections, type, depth, multiplier, place.Item1);
+                if (introspectionLists == NotIntrospection && definition is not null
+                    && (definition == schema.SchemaMetaFieldType || definition == schema.TypeMetaFieldType))
+                {
+                    introspectionLists = 0;
+                }
+
+                PushSelections(selections, type, depth, multiplier, place.Item1, introspectionLists);
             }
 
             return null;
@@ -238,17 +267,17 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
             }
 
             // Popped after every selection of the fragment, so the same fragment may be spread again elsewhere.
-            steps.Push(new Step(null, name, null, step.Depth, step.Multiplier, step.Place));
-            PushSelections(fragment.SelectionSet, TypeNamed(fragment.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier, step.Place);
+            steps.Push(new Step(null, name, null, step.Depth, step.Multiplier, step.Place, step.IntrospectionLists));
+            PushSelections(fragment.SelectionSet, TypeNamed(fragment.TypeCondition) ?? step.ParentType, step.Depth, step.Multiplier, step.Place, step.IntrospectionLists);
         }
 
-        private void PushSelections(GraphQLSelectionSet selectionSet, IGraphType? parentType, int depth, long multiplier, int place)
+        private void PushSelections(GraphQLSelectionSet selectionSet, IGraphType? parentType, int depth, long multiplier, int place, int introspectionLists)
         {
             // Pushed last to first, so fields are measured in document order and the error points at the first field past a limit.
             var selections = selectionSet.Selections;
             for (var i = selections.Count - 1; i >= 0; i--)
             {
-                steps.Push(new Step(selections[i], null, parentType, depth, multiplier, place));
+                steps.Push(new Step(selections[i], null, parentType, depth, multiplier, place, introspectionLists));
             }
         }
 
@@ -342,6 +371,15 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
             new(document.Source, null, message, field) { Code = code };
     }
 
-    /// <summary>A selection still to measure, or (Selection null) the end of a fragment's expansion; Place is its parent's place in the result.</summary>
-    private readonly record struct Step(ASTNode? Selection, string? ExpandedFragment, IGraphType? ParentType, int Depth, long Multiplier, int Place);
+    /// <summary>IntrospectionLists of a selection outside __schema and __type.</summary>
+    private const int NotIntrospection = -1;
+
+    /// <summary>The fields of the introspection types that list what a type holds: nested, they multiply.</summary>
+    private static readonly HashSet<string> IntrospectionListFields = new(["fields", "inputFields", "interfaces", "possibleTypes"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// A selection still to measure, or (Selection null) the end of a fragment's expansion; Place is its parent's place in
+    /// the result; IntrospectionLists the introspection lists around it (NotIntrospection outside __schema and __type).
+    /// </summary>
+    private readonly record struct Step(ASTNode? Selection, string? ExpandedFragment, IGraphType? ParentType, int Depth, long Multiplier, int Place, int IntrospectionLists);
 }

@@ -18,7 +18,8 @@ public sealed class DocumentCacheOptions
 /// <summary>Parsed documents by their text, so a partner's repeated query is parsed once. Bounded: emptied when full.</summary>
 public sealed class DocumentCache(IOptions<DocumentCacheOptions> options)
 {
-    private const int MaxParserDepth = 128;
+    /// <summary>The deepest nesting the parser follows.</summary>
+    public const int MaxParserDepth = 128;
     private readonly ConcurrentDictionary<string, GraphQLDocument> documents = new(StringComparer.Ordinal);
 
     /// <summary>

@@ -2,8 +2,11 @@ using GraphQL;
 
 namespace PartnerGraph.GraphQL.Pipeline;
 
-/// <summary>A GraphQL request as it arrived: the document (empty when only its id was sent) and its parameters.</summary>
-public sealed record GraphQLRequest(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions, string? DocumentId = null);
+/// <summary>
+/// A GraphQL request as it arrived: the document (empty when only its id was sent) and its parameters. Automatic: the
+/// id came as Apollo's extensions.persistedQuery (automatic persisted queries), not as a trusted documentId.
+/// </summary>
+public sealed record GraphQLRequest(string Query, string? OperationName, Inputs? Variables, Inputs? Extensions, string? DocumentId = null, bool Automatic = false);
 
 /// <summary>How an operation reached the server: the transport it came by, or none when the server runs it itself.</summary>
 public enum TransportKind

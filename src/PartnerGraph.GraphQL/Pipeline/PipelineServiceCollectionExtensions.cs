@@ -13,6 +13,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddOptions<QueryLimitsOptions>().BindConfiguration(QueryLimitsOptions.Section);
         services.AddOptions<DocumentCacheOptions>().BindConfiguration(DocumentCacheOptions.Section);
         services.AddOptions<TrustedDocumentOptions>().BindConfiguration(TrustedDocumentOptions.Section);
+        services.AddOptions<AutomaticPersistedQueryOptions>().BindConfiguration(AutomaticPersistedQueryOptions.Section);
+        services.AddSingleton<AutomaticPersistedQueries>();
         services.AddSingleton<TrustedDocumentStore>();
         services.AddSingleton<DocumentCache>();
         services.AddSingleton<QueryLimits>();

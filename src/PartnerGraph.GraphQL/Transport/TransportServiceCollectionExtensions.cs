@@ -27,8 +27,21 @@ public static class TransportServiceCollectionExtensions
 
     /// <summary>/graphql: a WebSocket upgrade, an event stream, or a plain GraphQL-over-HTTP request.</summary>
     public static IEndpointConventionBuilder MapGraphQLHttp(this IEndpointRouteBuilder endpoints, string pattern = "/graphql") =>
-        endpoints.Map(pattern, http =>
-            GraphQLWsTransport.IsRequested(http) ? http.RequestServices.GetRequiredService<GraphQLWsTransport>().HandleAsync(http)
-            : GraphQLSseTransport.IsRequested(http.Request) ? http.RequestServices.GetRequiredService<GraphQLSseTransport>().HandleAsync(http)
-            : http.RequestServices.GetRequiredService<GraphQLHttpEndpoint>().HandleAsync(http));
+        endpoints.Map(pattern, async http =>
+        {
+            if (GraphQLWsTransport.IsRequested(http))
+            {
+                await http.RequestServices.GetRequiredService<GraphQLWsTransport>().HandleAsync(http);
+                return;
+            }
+
+            var sse = http.RequestServices.GetRequiredService<GraphQLSseTransport>();
+            if (await sse.IsRequestedAsync(http.Request))
+            {
+                await sse.HandleAsync(http);
+                return;
+            }
+
+            await http.RequestServices.GetRequiredService<GraphQLHttpEndpoint>().HandleAsync(http);
+        });
 }

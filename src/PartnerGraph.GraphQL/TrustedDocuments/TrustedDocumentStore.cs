@@ -28,10 +28,12 @@ public sealed partial class TrustedDocumentStore
 {
     private readonly IDbContextFactory<PartnerGraphDbContext> databases;
     private readonly IReadOnlyDictionary<string, string> shipped;
+    private readonly AutomaticPersistedQueries automatic;
 
-    public TrustedDocumentStore(IDbContextFactory<PartnerGraphDbContext> databases, IOptions<TrustedDocumentOptions> options, ILogger<TrustedDocumentStore> logger)
+    public TrustedDocumentStore(IDbContextFactory<PartnerGraphDbContext> databases, IOptions<TrustedDocumentOptions> options, ILogger<TrustedDocumentStore> logger, AutomaticPersistedQueries automatic)
     {
         this.databases = databases;
+        this.automatic = automatic;
         var folder = Path.GetFullPath(options.Value.Folder, AppContext.BaseDirectory);
         shipped = LoadFolder(folder);
         LogLoaded(logger, shipped.Count, folder);
@@ -77,7 +79,14 @@ public sealed partial class TrustedDocumentStore
 
         if (!IsDocumentId(request.DocumentId))
         {
-            throw new OperationRefusedException(400, ErrorCodes.BadRequest, "documentId must be \"sha256:\" followed by the 64 lower-case hex digits of the document's SHA-256.");
+            throw new OperationRefusedException(400, ErrorCodes.BadRequest, request.Automatic
+                ? "extensions.persistedQuery.sha256Hash must be the 64 lower-case hex digits of the document's SHA-256."
+                : "documentId must be \"sha256:\" followed by the 64 lower-case hex digits of the document's SHA-256.");
+        }
+
+        if (request.Automatic)
+        {
+            return await ResolveAutomaticAsync(request, caller, cancellationToken);
         }
 
         if (!string.IsNullOrEmpty(request.Query) && TrustedDocument.IdOf(request.Query) != request.DocumentId)
@@ -87,6 +96,40 @@ public sealed partial class TrustedDocumentStore
 
         var text = await FindAsync(request.DocumentId, caller.OrganisationId, cancellationToken)
             ?? throw new OperationRefusedException(400, ErrorCodes.PersistedDocumentNotFound, "No document with this id is registered for this client. Register it first (documents add), or check the id.");
+        return request with { Query = text };
+    }
+
+    /// <summary>
+    /// Apollo's automatic persisted queries. The hash alone: a shipped or registered document, or one the caller's
+    /// organisation sent with its hash before; else PERSISTED_QUERY_NOT_FOUND (status 200, as Apollo Server answers it:
+    /// Apollo Client 3 stops using the protocol after a 400), and the client sends the document with its hash. The
+    /// document with its hash: the hash is checked, the document remembered for the organisation and run. A
+    /// trusted-documents-only client runs shipped and registered documents only, by hash or sent whole.
+    /// </summary>
+    private async Task<GraphQLRequest> ResolveAutomaticAsync(GraphQLRequest request, Caller caller, CancellationToken cancellationToken)
+    {
+        var documentId = request.DocumentId!;
+        if (!string.IsNullOrEmpty(request.Query))
+        {
+            if (TrustedDocument.IdOf(request.Query) != documentId)
+            {
+                throw new OperationRefusedException(400, ErrorCodes.PersistedQueryHashMismatch, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query sent with it (hex of the UTF-8 text, exactly as sent).");
+            }
+
+            if (caller.TrustedDocumentsOnly)
+            {
+                _ = await FindAsync(documentId, caller.OrganisationId, cancellationToken)
+                    ?? throw new OperationRefusedException(400, ErrorCodes.PersistedDocumentRequired, "This client may run registered documents only, and this document is not registered for it. Register it first (documents add).");
+                return request;
+            }
+
+            automatic.Remember(caller.OrganisationId, documentId, request.Query);
+            return request;
+        }
+
+        var text = (caller.TrustedDocumentsOnly ? null : automatic.Find(caller.OrganisationId, documentId))
+            ?? await FindAsync(documentId, caller.OrganisationId, cancellationToken)
+            ?? throw new OperationRefusedException(200, ErrorCodes.PersistedQueryNotFound, "PersistedQueryNotFound");
         return request with { Query = text };
     }
 

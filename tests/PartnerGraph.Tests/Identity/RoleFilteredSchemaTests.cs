@@ -104,6 +104,30 @@ public sealed class RoleFilteredSchemaTests(RoleFilteredSchemaTests.Clients clie
         Assert.Equal(expected, shown);
     }
 
+    [Theory]
+    [MemberData(nameof(AllScopes))]
+    public async Task The_standard_introspection_query_of_graphql_js_is_answered_with_the_role_filtered_schema(string scope)
+    {
+        // graphql-js 16.15's getIntrospectionQuery() with every option on, as tests/audit's graphql package writes it: ofType nested 9 deep.
+        var query = await File.ReadAllTextAsync(RepositoryRoot.File("tests", "PartnerGraph.Tests", "Identity", "graphql-js-introspection.graphql"));
+        var response = (await clients.ByScope[scope].PostAsync(query, operationName: "IntrospectionQuery")).AssertNoErrors();
+
+        var schema = response.Data!["__schema"]!;
+        var shown = new[] { "queryType", "mutationType", "subscriptionType" }
+            .Select(t => schema[t]?["name"]?.GetValue<string>())
+            .OfType<string>()
+            .SelectMany(root => schema["types"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == root)!["fields"]!.AsArray())
+            .Select(f => f!["name"]!.GetValue<string>())
+            .Order(StringComparer.Ordinal);
+        var everything = clients.App.Services.GetRequiredService<SchemaCatalogue>().Everything;
+        var expected = new[] { everything.Query, everything.Mutation, everything.Subscription }
+            .SelectMany(t => t?.Fields ?? [])
+            .Where(f => f.RequiredScopes().All(s => s == scope))
+            .Select(f => f.Name)
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, shown);
+    }
+
     [Fact]
     public async Task Types_reachable_only_through_other_scopes_do_not_exist_for_the_caller()
     {

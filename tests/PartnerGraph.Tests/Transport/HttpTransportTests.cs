@@ -30,6 +30,49 @@ public sealed class HttpTransportTests(AppFixture server) : IClassFixture<AppFix
         Assert.Equal(expected, response.ContentType);
     }
 
+    public const string UrqlAccept = "application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed";
+
+    [Theory]
+    [InlineData(UrqlAccept, "application/graphql-response+json")]
+    [InlineData("text/event-stream;q=0.1, application/json", "application/json")]
+    [InlineData("text/event-stream, application/json;q=0.1", "application/json")]
+    [InlineData("text/event-stream, application/graphql-response+json;q=0.2, application/json;q=0.3", "application/json")]
+    [InlineData("application/json, application/graphql-response+json", "application/json")]
+    [InlineData("application/json;q=0, */*", "application/graphql-response+json")]
+    [InlineData("application/*;q=0.5, application/graphql-response+json;q=0.4", "application/json")]
+    [InlineData("text/event-stream", "text/event-stream")]
+    [InlineData("application/json;q=0, text/event-stream", "text/event-stream")]
+    public async Task A_query_gets_json_whenever_a_json_type_is_acceptable_by_q_values_and_order(string accept, string expected)
+    {
+        foreach (var query in new[] { "{ __typename }", "mutation { __typename }" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { query }), Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            request.Headers.Authorization = new("Bearer", Client.Token);
+            using var response = await Client.Http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(expected, response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("\"__typename\"", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(UrqlAccept)]
+    [InlineData("application/json, text/event-stream;q=0.1")]
+    public async Task A_subscription_gets_an_event_stream_when_the_client_accepts_one_among_json_types(string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent("""{"query":"subscription { referralStatusChanged { sequence } }"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        request.Headers.Authorization = new("Bearer", Client.Token);
+        using var response = await Client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Unacceptable_accept_header_gets_406()
     {

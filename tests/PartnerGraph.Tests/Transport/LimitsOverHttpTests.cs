@@ -32,6 +32,38 @@ public sealed class LimitsOverHttpTests(AppFixture fixture) : IClassFixture<AppF
     }
 
     [Fact]
+    public async Task A_deep_type_reference_in_introspection_is_answered_but_deep_nesting_elsewhere_is_not()
+    {
+        // 20 ofType levels: one object in another, cheap whatever its depth.
+        var ofTypes = string.Concat(Enumerable.Repeat("ofType { name ", 20)) + new string('}', 20);
+        (await fixture.Client.PostAsync($"{{ __type(name: \"Referral\") {{ fields {{ type {{ name {ofTypes} }} }} }} }}")).AssertNoErrors();
+
+        // The same depth outside introspection is still refused.
+        var deep = "{ viewer { organisation { " + string.Concat(Enumerable.Repeat("provinces { districts { province { ", 5)) + "code" + new string('}', 17) + " }";
+        var response = await fixture.Client.PostAsync(deep);
+        Assert.Equal("MAX_DEPTH_EXCEEDED", response.FirstErrorCode);
+    }
+
+    [Fact]
+    public async Task Introspection_lists_nested_in_one_another_are_refused_with_MAX_DEPTH_EXCEEDED()
+    {
+        // Each fields { type { fields ... } } multiplies by the fields of a type: the hostile introspection document.
+        var nested = "{ __schema { types { " + string.Concat(Enumerable.Repeat("fields { type { ", 3)) + "name" + new string('}', 6) + " } } }";
+        var response = await fixture.Client.PostAsync(nested);
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Equal("MAX_DEPTH_EXCEEDED", response.FirstErrorCode);
+        Assert.Contains("introspection", response.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Hundreds of __type lookups through fragments are stopped by the repeat and cost limits before anything runs.
+        var fragments = string.Join(' ', Enumerable.Range(0, 300).Select(i => $"...F{i}"));
+        var definitions = string.Concat(Enumerable.Range(0, 300).Select(i => $" fragment F{i} on Query {{ __type(name: \"Referral\") {{ fields {{ type {{ fields {{ name }} }} }} }} }}"));
+        var many = await fixture.Client.PostAsync("{ " + fragments + " }" + definitions);
+        Assert.Equal(HttpStatusCode.BadRequest, many.Status);
+        Assert.StartsWith("MAX_", many.FirstErrorCode, StringComparison.Ordinal);
+        (await fixture.Client.PostAsync("{ viewer { clientId } }")).AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Too_costly_a_query_is_refused_with_MAX_COST_EXCEEDED()
     {
         var query = "{ " + string.Join(' ', Enumerable.Range(0, 25).Select(i => $"p{i}: referrals(first: 100) {{ nodes {{ reference status version }} }}")) + " }";

@@ -89,14 +89,20 @@ public sealed class QueryLimitsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Depth_counts_introspection()
+    public async Task Introspection_counts_one_level_of_depth_and_its_nested_lists_instead()
     {
         static string Introspection(int ofTypes) =>
             "{ __schema { types { fields { type { " + Repeat("ofType { ", ofTypes) + "name" + Repeat(" }", ofTypes) + " } } } } }";
+        static string Lists(int nested) =>
+            "{ __type(name: \"Query\") { " + Repeat("fields { type { ", nested) + "name" + Repeat(" } }", nested) + " } }";
 
-        // __schema, types, fields, type, the ofTypes and name.
-        AssertPasses(await ExecuteAsync(Introspection(7)));
-        AssertRefused(await ExecuteAsync(Introspection(8)), ErrorCodes.MaxDepthExceeded);
+        // The ofType chain is one object in another: 30 deep costs 30 fields, not a depth past 12.
+        AssertPasses(await ExecuteAsync(Introspection(30)));
+        AssertPasses(await ExecuteAsync(Lists(2)));
+        AssertRefused(await ExecuteAsync(Lists(3)), ErrorCodes.MaxDepthExceeded);
+
+        // Outside introspection, depth is counted as before.
+        AssertRefused(await ExecuteAsync("{ node { " + Repeat("child { ", 12) + "id" + Repeat(" }", 13) + " }"), ErrorCodes.MaxDepthExceeded);
     }
 
     [Fact]

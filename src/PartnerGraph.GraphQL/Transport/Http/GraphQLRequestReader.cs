@@ -31,7 +31,8 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
     {
         var text = query["query"];
         var extensions = ParseMap(Single(query, "extensions"), "extensions");
-        var documentId = Single(query, "documentId") ?? PersistedQueryHash(extensions);
+        var documentId = Single(query, "documentId");
+        var automatic = documentId is null && PersistedQueryHash(extensions) is { } hash && (documentId = hash) is not null;
         if (text.Count > 1 || (string.IsNullOrEmpty(text.FirstOrDefault()) && documentId is null))
         {
             throw new OperationRefusedException(400, ErrorCodes.BadRequest, "A GET request needs exactly one query parameter holding the GraphQL document, or a documentId.");
@@ -42,7 +43,8 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
             Single(query, "operationName"),
             ParseMap(Single(query, "variables"), "variables"),
             extensions,
-            documentId);
+            documentId,
+            automatic);
     }
 
     private async Task<GraphQLRequest> ReadPostAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
@@ -150,22 +152,36 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
             }
         }
 
-        documentId ??= PersistedQueryHash(extensions);
+        var automatic = documentId is null && PersistedQueryHash(extensions) is { } hash && (documentId = hash) is not null;
         if (string.IsNullOrEmpty(query) && documentId is null)
         {
             throw new OperationRefusedException(400, ErrorCodes.BadRequest, "The request has no query: send {\"query\": \"...\"} or {\"documentId\": \"sha256:...\"}.");
         }
 
-        return new GraphQLRequest(query ?? "", operationName, variables, extensions, documentId);
+        return new GraphQLRequest(query ?? "", operationName, variables, extensions, documentId, automatic);
     }
 
-    /// <summary>The Apollo convention, extensions.persistedQuery.sha256Hash, as a documentId.</summary>
-    private static string? PersistedQueryHash(Inputs? extensions) =>
-        extensions?.TryGetValue("persistedQuery", out var persisted) == true
-        && persisted is IDictionary<string, object?> fields
-        && fields.TryGetValue("sha256Hash", out var hash) && hash is string hex
+    /// <summary>
+    /// Apollo's automatic persisted queries, extensions.persistedQuery { version: 1, sha256Hash }, as a documentId; null
+    /// without it. Another version is refused with PERSISTED_QUERY_NOT_SUPPORTED, which Apollo's clients act on.
+    /// </summary>
+    private static string? PersistedQueryHash(Inputs? extensions)
+    {
+        if (extensions?.TryGetValue("persistedQuery", out var persisted) != true || persisted is null)
+        {
+            return null;
+        }
+
+        if (persisted is not IDictionary<string, object?> fields
+            || !fields.TryGetValue("version", out var version) || version is not (1 or 1L))
+        {
+            throw new OperationRefusedException(400, ErrorCodes.PersistedQueryNotSupported, "Only version 1 of automatic persisted queries is supported: extensions.persistedQuery { version: 1, sha256Hash }.");
+        }
+
+        return fields.TryGetValue("sha256Hash", out var hash) && hash is string hex
             ? "sha256:" + hex
-            : null;
+            : throw new OperationRefusedException(400, ErrorCodes.BadRequest, "extensions.persistedQuery.sha256Hash must be the 64 lower-case hex digits of the document's SHA-256.");
+    }
 
     private Inputs? ReadMap(JsonElement value, string name)
     {

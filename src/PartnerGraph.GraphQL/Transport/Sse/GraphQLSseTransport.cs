@@ -1,8 +1,11 @@
 using System.Text;
 using GraphQL;
+using GraphQLParser;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
+using PartnerGraph.GraphQL.Common;
 using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.GraphQL.Transport.Http;
 
@@ -30,17 +33,55 @@ public sealed class GraphQLSseOptions
 /// </summary>
 public sealed class GraphQLSseTransport(OperationPipeline pipeline, GraphQLRequestReader reader, HttpAnswers answers, IGraphQLTextSerializer serializer, TimeProvider clock, IOptions<GraphQLSseOptions> options)
 {
-    public const string EventStream = "text/event-stream";
+    public const string EventStream = MediaTypes.EventStream;
 
     private static readonly byte[] Complete = "event: complete\ndata: \n\n"u8.ToArray();
     private static readonly byte[] NextStart = "event: next\ndata: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] KeepAlive = ":\n\n"u8.ToArray();
 
-    /// <summary>Whether the client asks for an event stream (and for nothing it prefers to it).</summary>
-    public static bool IsRequested(HttpRequest request) =>
-        MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
-        && accepted.Any(a => a.MediaType.Equals(EventStream, StringComparison.OrdinalIgnoreCase) && a.Quality is not 0);
+    /// <summary>
+    /// Whether the request gets an event stream: when the client accepts only event streams, or accepts one (q &gt; 0)
+    /// and sends a subscription. A query or mutation from a client that also accepts JSON gets JSON (RFC 9110: urql
+    /// sends text/event-stream among its JSON types for every request). To tell, the request is read here once and its
+    /// body rewound; a request that cannot be read or parsed, or one sent by document id alone, is no subscription
+    /// (the endpoint that answers it reports its faults).
+    /// </summary>
+    public async Task<bool> IsRequestedAsync(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!MediaTypes.AcceptsEventStream(request.Headers.Accept))
+        {
+            return false;
+        }
+
+        if (MediaTypes.Negotiate(request.Headers.Accept) is null)
+        {
+            return true;
+        }
+
+        request.EnableBuffering();
+        try
+        {
+            var sent = await reader.ReadAsync(request, request.HttpContext.RequestAborted);
+            if (string.IsNullOrEmpty(sent.Query))
+            {
+                return false;
+            }
+
+            // Parsed, not cached: the caller is not yet admitted, and its document must not push others' out of the cache.
+            var document = Parser.Parse(sent.Query, new ParserOptions { Ignore = IgnoreOptions.Comments, MaxDepth = DocumentCache.MaxParserDepth });
+            return SelectedOperation.Of(document, sent.OperationName)?.Operation == OperationType.Subscription;
+        }
+        catch (Exception e) when (e is OperationRefusedException or GraphQLParserException)
+        {
+            return false;
+        }
+        finally
+        {
+            request.Body.Position = 0;
+        }
+    }
 
     public async Task HandleAsync(HttpContext http)
     {
