@@ -92,9 +92,11 @@ public sealed class CoverageGapQueries(GeographyCatalogue geography, StatisticsR
             areas = [("", children.Total)];
         }
 
+        // An area with approved reports that the released table does not hold (outside the statistics agreement's
+        // provinces) gets no count: 0 would be a figure that was never measured.
         foreach (var area in reports.Keys.Where(a => areas.All(x => x.Area != a)))
         {
-            areas.Add((area, new ProtectedCount(0, false)));
+            areas.Add((area, new ProtectedCount(null, true)));
         }
 
         return areas

@@ -19,7 +19,7 @@ public sealed record PublishedAnswer(string Name, NoisyTable Table, long MicroRh
 /// of the table's time) and the sum is at least as accurate as the question asked for. Summing and selecting noisy
 /// cells is post-processing: it costs nothing more.
 /// </summary>
-public sealed class PublishedTables(GeographyCatalogue geography, IOptions<StatisticsOptions> options) : IDisposable
+public sealed class PublishedTables(GeographyCatalogue geography, IOptions<StatisticsOptions> options, TimeProvider clock) : IDisposable
 {
     private readonly SemaphoreSlim measuring = new(1, 1);
 
@@ -114,7 +114,7 @@ public sealed class PublishedTables(GeographyCatalogue geography, IOptions<Stati
         }
 
         var (measured, draft) = await NoisyTable.MeasureAsync(db, whole, TableDomain.For(whole, geography), microRho, options.Value.UseCubes, cancellationToken);
-        var raced = await StatisticsReleaser.StoreAsync(db, PrivacyBudget.PublishedAccount, key, quarter, draft, TimeProvider.System, cancellationToken);
+        var raced = await StatisticsReleaser.StoreAsync(db, PrivacyBudget.PublishedAccount, key, quarter, draft, clock, cancellationToken);
         return raced is null ? measured : NoisyTable.Read(raced);
     }
 
