@@ -63,11 +63,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts the server; with issuerAtOwnAddress its token issuer is its own address, so that the IDE client's
     /// redirect addresses (derived from the issuer) are the ones a browser sees. A connection string, if given, is used
     /// as it is (another provider, a database that is not there); unless ready, the start is complete once the server
-    /// answers /healthz, whatever /readyz says.
+    /// answers /healthz, whatever /readyz says. A port, if given, is used (a server restarted at the address of one killed).
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null, bool issuerAtOwnAddress = false, string? connectionString = null, bool ready = true)
+    public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null, bool issuerAtOwnAddress = false, string? connectionString = null, bool ready = true, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var url = new Uri($"http://127.0.0.1:{port}");
         database ??= connectionString is null ? await TestDatabase.CopyAsync() : "";
         var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
