@@ -48,6 +48,9 @@ public sealed class PartnerGraphClientOptions
     /// </summary>
     public bool SendDocumentsById { get; set; }
 
+    /// <summary>Told each time a subscription connects or loses its connection (with why, and when it tries again): for your logs.</summary>
+    public Action<Subscriptions.SubscriptionEvent>? OnSubscriptionEvent { get; set; }
+
     /// <summary>The clock tokens expire by (a fake one in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

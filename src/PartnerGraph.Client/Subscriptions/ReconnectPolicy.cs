@@ -20,7 +20,9 @@ internal sealed class ReconnectPolicy(PartnerGraphClient client)
         {
             if (pending is { } disconnect)
             {
-                await Task.Delay(DelayAfter(disconnect), options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                var wait = DelayAfter(disconnect);
+                options.OnSubscriptionEvent?.Invoke(new SubscriptionEvent(SubscriptionEventKind.Lost, after, disconnect.Why, wait));
+                await Task.Delay(wait, options.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
 
             string token;
@@ -41,7 +43,9 @@ internal sealed class ReconnectPolicy(PartnerGraphClient client)
 
             try
             {
-                return await GraphQLWsSession<T>.OpenAsync(options, subscription, token, after, cancellationToken).ConfigureAwait(false);
+                var session = await GraphQLWsSession<T>.OpenAsync(options, subscription, token, after, cancellationToken).ConfigureAwait(false);
+                options.OnSubscriptionEvent?.Invoke(new SubscriptionEvent(SubscriptionEventKind.Subscribed, after, null, null));
+                return session;
             }
             catch (SessionLostException lost)
             {

@@ -37,12 +37,21 @@ public sealed class ClientSubscriptionTests(ITestOutputHelper output)
         var store = new FileSequenceStore(Path.Combine(Directory.CreateTempSubdirectory("partnergraph-client-").FullName, "referrals.seq"));
         await store.SaveAsync(head, CancellationToken.None);
         var (senderToken, receiverToken) = (await server.TokenAsync(), await server.TokenAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret));
-        using var client = new PartnerGraphClient(ClientTestKit.Options(server, TestDatabase.ShelterClient, TestDatabase.ShelterSecret));
+        var clock = Stopwatch.StartNew();
+        var subscribedAt = new ConcurrentQueue<long>();
+        var options = ClientTestKit.Options(server, TestDatabase.ShelterClient, TestDatabase.ShelterSecret);
+        options.OnSubscriptionEvent = e =>
+        {
+            if (e.Kind == SubscriptionEventKind.Subscribed)
+            {
+                subscribedAt.Enqueue(clock.ElapsedMilliseconds);
+            }
+        };
+        using var client = new PartnerGraphClient(options);
         var taken = new Taken();
         var takenAt = new ConcurrentDictionary<long, long>();
         using var stopConsumer = new CancellationTokenSource();
         using var stopProducer = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
         var consumer = Task.Run(async () =>
         {
             await foreach (var change in client.FollowReferralChangesAsync(store, cancellationToken: stopConsumer.Token))
@@ -81,8 +90,10 @@ public sealed class ClientSubscriptionTests(ITestOutputHelper output)
             Assert.Equal(expected[^1], await store.LoadAsync(CancellationToken.None));
 
             var firstAfterRestart = answered.Where(a => a.At > readyAt).MinBy(a => a.At);
+            Assert.True(subscribedAt.Count >= 2, "the client never subscribed again");
             output.WriteLine(
                 $"{expected.Count} changes, {takenBeforeKill} taken before the kill; server down {readyAt - killedAt} ms (kill to ready); " +
+                $"subscribed again {subscribedAt.Last() - readyAt} ms after the server was ready; " +
                 $"first change answered after the restart taken {takenAt[firstAfterRestart.Sequence] - firstAfterRestart.At} ms after its answer, " +
                 $"{takenAt[firstAfterRestart.Sequence] - readyAt} ms after the server was ready");
         }
@@ -147,7 +158,18 @@ public sealed class ClientSubscriptionTests(ITestOutputHelper output)
         byId.SendDocumentsById = true;
         using var trusted = new PartnerGraphClient(byId);
         using var freeText = new PartnerGraphClient(ClientTestKit.Options(server, TestDatabase.ShelterClient, TestDatabase.ShelterSecret));
-        var made = await CompleteReferralsAsync(server, 1);
+        // The shelter, trusted-only, follows; ATD sends referrals and withdraws them.
+        var made = new List<long>();
+        using (var http = new HttpClient { BaseAddress = server.Url })
+        {
+            var sender = new GraphQLClient(http, await server.TokenAsync());
+            for (var i = 0; i < 3; i++)
+            {
+                var (id, created) = await ReferralsFlow.CreateAsync(sender);
+                made.Add(created);
+                made.Add(await ReferralsFlow.MoveAsync(sender, "withdrawReferral", id, 1));
+            }
+        }
 
         var taken = new List<long>();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
