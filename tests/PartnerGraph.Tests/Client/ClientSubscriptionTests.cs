@@ -221,6 +221,53 @@ public sealed class ClientSubscriptionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_token_revoked_during_the_stream_closes_it_4403_and_the_feed_goes_on_with_a_new_token_without_a_gap()
+    {
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>(Unthrottled) { ["Identity__ClientStatusCacheSeconds"] = "1" });
+        using var counter = new TokenRequestCounter();
+        using var http = new HttpClient(counter);
+        var events = new ConcurrentQueue<SubscriptionEvent>();
+        var options = ClientTestKit.Options(server, TestDatabase.ShelterClient, TestDatabase.ShelterSecret);
+        options.OnSubscriptionEvent = events.Enqueue;
+        using var client = new PartnerGraphClient(options, http);
+        var head = await HeadAsync(server.Database);
+        var taken = new Taken();
+        using var stop = new CancellationTokenSource();
+        var consumer = Task.Run(async () =>
+        {
+            await foreach (var change in client.FollowReferralChangesAsync(new InMemorySequenceStore(head), cancellationToken: stop.Token))
+            {
+                taken.Add(change.Sequence);
+            }
+        });
+        var made = await CompleteReferralsAsync(server, 1);
+        await taken.WaitForAsync(made.Count, TimeSpan.FromSeconds(30), consumer);
+
+        await using (var db = server.OpenDatabase())
+        {
+            Assert.True(await db.Set<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>().ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, "revoked")) >= 1);
+        }
+
+        // Within the client status cache the server closes the socket; the client subscribes again with a new token.
+        made.AddRange(await CompleteReferralsAsync(server, 1));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (events.Count(e => e.Kind == SubscriptionEventKind.Subscribed) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, string.Join("\n", events));
+            await Task.Delay(50);
+        }
+
+        made.AddRange(await CompleteReferralsAsync(server, 1));
+        await taken.WaitForAsync(made.Count, TimeSpan.FromSeconds(30), consumer);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => consumer);
+
+        Assert.Equal(made, taken.Sequences);
+        Assert.Equal(2, counter.Count);
+        Assert.Contains(events, e => e.Kind == SubscriptionEventKind.Lost && e.Detail!.Contains("4403", StringComparison.Ordinal) && e.Detail.Contains("INVALID_TOKEN", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_change_on_record_is_replayed_in_order_from_zero()
     {
         await using var server = await ServerProcess.StartAsync(Unthrottled);
