@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Audit;
 
 /// <summary>One request, allowed or refused: who, what, when, how long, and the outcome. Never the variables' values.</summary>
@@ -33,7 +35,10 @@ public sealed class AccessLogEntry
 
 public enum AccessOutcome
 {
+    [Description("The request ran.")]
     Allowed,
+    [Description("Refused before it ran or by a rule (limits, scopes, agreements, bad input).")]
     Refused,
+    [Description("It ran and failed on the server side.")]
     Failed,
 }

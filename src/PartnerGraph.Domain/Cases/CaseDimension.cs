@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Cases;
 
 /// <summary>
@@ -7,17 +9,29 @@ namespace PartnerGraph.Domain.Cases;
 /// </summary>
 public enum CaseDimension
 {
+    [Description("By province where the child was identified.")]
     Province,
+    [Description("By district (implies PROVINCE; needs an agreement at DISTRICT level).")]
     District,
+    [Description("By year identified.")]
     Year,
+    [Description("By quarter identified (implies YEAR).")]
     Quarter,
+    [Description("By month identified (implies YEAR).")]
     Month,
+    [Description("By age band when identified.")]
     AgeBand,
+    [Description("By sex.")]
     Sex,
+    [Description("By nationality (ISO 3166-1 alpha-2).")]
     Nationality,
+    [Description("By population group.")]
     PopulationGroup,
+    [Description("By form of exploitation.")]
     ExploitationType,
+    [Description("Victim or at risk.")]
     VictimStatus,
+    [Description("By who identified the child.")]
     IdentificationSource,
 }
 

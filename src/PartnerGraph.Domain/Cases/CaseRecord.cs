@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Cases;
 
 /// <summary>
@@ -39,63 +41,96 @@ public enum AgeBand
 
 public enum Sex
 {
+    [Description("Female.")]
     Female,
+    [Description("Male.")]
     Male,
+    [Description("Another sex recorded.")]
     Other,
+    [Description("Not recorded.")]
     Unknown,
 }
 
 /// <summary>The five groups of children the programmes serve.</summary>
 public enum PopulationGroup
 {
+    [Description("Children in cities.")]
     Urban,
+    [Description("Children in rural areas.")]
     Rural,
+    [Description("Marginalised children (stateless, ethnic minority, without care, for example).")]
     Marginalised,
+    [Description("Migrant children.")]
     Migrant,
+    [Description("Children who accompany migrant workers.")]
     AccompanyingMigrantWorker,
 }
 
 public enum MigrationStatus
 {
+    [Description("Not a migrant.")]
     NotMigrant,
+    [Description("A migrant with a legal status.")]
     RegularMigrant,
+    [Description("A migrant without a legal status.")]
     IrregularMigrant,
+    [Description("Without any nationality.")]
     Stateless,
+    [Description("Not recorded.")]
     Unknown,
 }
 
 public enum ExploitationType
 {
+    [Description("Sexual exploitation.")]
     Sexual,
+    [Description("Forced or exploitative labour.")]
     Labour,
+    [Description("Forced begging.")]
     ForcedBegging,
+    [Description("Online sexual exploitation.")]
     OnlineSexualExploitation,
+    [Description("Forced criminality, scam compounds included.")]
     ForcedCriminality,
+    [Description("Forced marriage.")]
     ForcedMarriage,
+    [Description("Another form.")]
     Other,
 }
 
 public enum VictimStatus
 {
+    [Description("Identified as a victim of trafficking.")]
     Victim,
+    [Description("Identified as at risk of trafficking.")]
     AtRisk,
 }
 
 public enum IdentificationSource
 {
+    [Description("A community volunteer.")]
     CommunityVolunteer,
+    [Description("A school.")]
     School,
+    [Description("The police.")]
     Police,
+    [Description("A hotline call.")]
     Hotline,
+    [Description("An NGO's outreach workers.")]
     NgoOutreach,
+    [Description("A labour inspection.")]
     LabourInspection,
 }
 
 /// <summary>HTCDS case status.</summary>
 public enum CaseStatus
 {
+    [Description("The case is open and being worked on.")]
     Active,
+    [Description("Services ended; the child is followed up.")]
     FollowUp,
+    [Description("The case is closed.")]
     Closed,
+    [Description("Closed here and referred to another organisation.")]
     ClosedReferred,
 }

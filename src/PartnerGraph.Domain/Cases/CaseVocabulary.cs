@@ -46,7 +46,7 @@ public static class CaseVocabulary
 
     private static CodeList<T> FromNames<T>()
         where T : struct, Enum =>
-        new(Enum.GetValues<T>().Select(v => new Code<T>(v, ConstantCase(v.ToString()))).ToList());
+        new(Enum.GetValues<T>().Select(v => new Code<T>(v, ConstantCase(v.ToString()), EnumDescription.Of(v))).ToList());
 }
 
 /// <summary>One coded value with its spelling and, where the name alone does not say it, a description.</summary>

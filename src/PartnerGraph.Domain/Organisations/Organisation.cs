@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Organisations;
 
 /// <summary>A partner organisation: a government body, an NGO, an international agency or a foreign counterpart.</summary>
@@ -28,8 +30,12 @@ public sealed class OrganisationProvince
 
 public enum OrganisationKind
 {
+    [Description("A Thai government agency.")]
     Government,
+    [Description("A non-governmental organisation.")]
     Ngo,
+    [Description("An international organisation (a UN agency, for example).")]
     International,
+    [Description("A neighbouring country's government agency (transnational referrals).")]
     ForeignGovernment,
 }

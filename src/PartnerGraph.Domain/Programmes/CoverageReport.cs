@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Programmes;
 
 /// <summary>
@@ -41,7 +43,10 @@ public sealed record CoverageFigures
 
 public enum CoverageReportStatus
 {
+    [Description("Sent by a partner; waiting for the programme lead's review.")]
     Submitted,
+    [Description("Approved by the programme lead: its figures are shared.")]
     Approved,
+    [Description("Returned by the programme lead with a reason; not shared.")]
     Returned,
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Programmes;
 
 /// <summary>A programme of prevention or protection, led by one organisation with partners, over a period.</summary>
@@ -24,9 +26,14 @@ public sealed class ProgrammePartner
 
 public enum ProgrammeKind
 {
+    [Description("Awareness lessons in schools.")]
     PreventionSchoolCurriculum,
+    [Description("Young people taking part in prevention.")]
     YouthParticipation,
+    [Description("Community volunteers who watch for and report risk.")]
     CommunityVolunteers,
+    [Description("Shelters and protection services.")]
     ShelterProtection,
+    [Description("The provincial model of the transnational referral mechanism.")]
     TransnationalReferral,
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Referrals;
 
 /// <summary>The hand-over of one pseudonymised case from one organisation to another, for services.</summary>
@@ -41,22 +43,30 @@ public sealed class Referral : IReferralParties
 
 public enum ReferralKind
 {
+    [Description("Between two organisations in one country.")]
     Domestic,
+    [Description("Across a border, with destinationCountry (the transnational referral mechanism).")]
     Transnational,
 }
 
 public enum ReferralUrgency
 {
+    [Description("Services within the usual time.")]
     Routine,
+    [Description("Services needed within days.")]
     Urgent,
+    [Description("The child is in danger now: services needed at once.")]
     Emergency,
 }
 
 /// <summary>Who gave consent to the referral (as Primero records consent for services).</summary>
 public enum ConsentGiver
 {
+    [Description("The child consented, at an age and maturity to do so.")]
     Child,
+    [Description("The child's parent or legal guardian consented.")]
     ParentOrGuardian,
+    [Description("A case worker decided in the child's best interest, where no one else could consent safely.")]
     CaseWorkerInBestInterest,
 }
 
@@ -64,12 +74,20 @@ public enum ConsentGiver
 public enum ReferralServices
 {
     None = 0,
+    [Description("A safe place to stay.")]
     Shelter = 1,
+    [Description("Medical care.")]
     Medical = 2,
+    [Description("Counselling and psychosocial support.")]
     Psychosocial = 4,
+    [Description("Legal advice and representation.")]
     LegalAid = 8,
+    [Description("Safe return to the country of origin.")]
     Repatriation = 16,
+    [Description("Finding and assessing the family.")]
     FamilyTracing = 32,
+    [Description("Schooling or non-formal education.")]
     Education = 64,
+    [Description("Training for work.")]
     VocationalTraining = 128,
 }

@@ -46,7 +46,10 @@ public static class ReferralWorkflow
             var instead = allowed.Count == 0
                 ? $"As its {Name(party)} you cannot move it any further."
                 : $"As its {Name(party)} you may move it to {string.Join(" or ", allowed)}.";
-            throw new RuleRefusedException(ReferralProblemCodes.TransitionNotAllowed, $"The referral is {Name(referral.Status)}: it cannot move to {Name(to)}. {instead}");
+            throw new RuleRefusedException(
+                ReferralProblemCodes.TransitionNotAllowed,
+                $"The referral is {Name(referral.Status)}: it cannot move to {Name(to)}. {instead}",
+                new Dictionary<string, object?> { ["from"] = Name(referral.Status), ["to"] = Name(to), ["allowedMoves"] = allowed });
         }
 
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace PartnerGraph.Domain.Sharing;
 
 /// <summary>Which datasets an organisation may see, at which granularity, for which provinces, from when until when.</summary>
@@ -28,7 +30,10 @@ public enum SharedDatasets
 
 public enum GeographicLevel
 {
+    [Description("The whole country: no breakdown by place.")]
     National,
+    [Description("By province (ISO 3166-2:TH code).")]
     Province,
+    [Description("By district (4-digit code); the finest level an agreement may allow.")]
     District,
 }

@@ -15,7 +15,7 @@ public sealed class AccessLogQueries : IRootFields
     public void AddFields(ObjectGraphType root) =>
         root.Field<NonNullGraphType<ConnectionType<AccessLogType, AccessLogEntry>>, Page<AccessLogEntry>>("accessLog")
             .Description("Every request to this API, allowed or refused, oldest first; last: n gives the newest n. With audit.read every organisation's entries, otherwise the caller's organisation's own.")
-            .Argument<AccessLogFilterInputType>("filter")
+            .Argument<AccessLogFilterInputType>("filter", "Which entries; your organisation's own (or every one with audit.read) when left out.")
             .PageArguments()
             .ResolveAsync(async c =>
             {

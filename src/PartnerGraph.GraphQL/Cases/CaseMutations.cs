@@ -19,7 +19,7 @@ public sealed class CaseMutations(GeographyCatalogue geography) : IRootFields
     {
         root.Field<NonNullGraphType<RecordCasePayloadType>, RecordCasePayload>("recordCase")
             .Description("Records one pseudonymised case for the caller's organisation. Every problem of the input is an error with its code (PII_NOT_ALLOWED, INVALID_CASE, INVALID_PROVINCE_CODE, UNKNOWN_PROVINCE, UNKNOWN_DISTRICT, DISTRICT_NOT_IN_PROVINCE, PROVINCE_NOT_ALLOWED), and then nothing is written.")
-            .Argument<NonNullGraphType<RecordCaseInputType>>("input")
+            .Argument<NonNullGraphType<RecordCaseInputType>>("input", "The pseudonymised case: no name, identity number or free text.")
             .RequireScopes(Scopes.CasesWrite)
             .ResolveAsync(async c => await RecordAsync(c));
     }

@@ -15,7 +15,7 @@ public sealed class NodeQueries : IRootFields
     public void AddFields(ObjectGraphType root) =>
         root.Field<NodeInterface, object?>("node")
             .Description("Fetches any object with a global id again; null for an id the caller may not see, as for one that does not exist.")
-            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "A global id, as an id field of any Node returns it.")
             .ResolveAsync(async c =>
             {
                 var id = c.GetArgument<string>("id");

@@ -69,7 +69,7 @@ public static class Pagination
 
         if (size > MaxPageSize)
         {
-            throw new UserError(ErrorCodes.PageSizeTooLarge, $"A page holds at most {MaxPageSize} items; you asked for {size}. Page through with the cursors.");
+            throw new UserError(ErrorCodes.PageSizeTooLarge, $"A page holds at most {MaxPageSize} items; you asked for {size}. Page through with the cursors.", new Dictionary<string, object?> { ["limit"] = MaxPageSize, ["value"] = size });
         }
 
         return new PageArguments(size, backward, backward ? before : after);

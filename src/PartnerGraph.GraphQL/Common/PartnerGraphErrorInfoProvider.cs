@@ -40,7 +40,7 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
         }
 
         var info = base.GetInfo(executionError);
-        if (executionError is UserError { Details: { } details })
+        if (executionError is IHasErrorDetails { Details: { } details })
         {
             var extensions = info.Extensions ??= new Dictionary<string, object?>();
             foreach (var (key, value) in details)
@@ -48,7 +48,8 @@ public sealed partial class PartnerGraphErrorInfoProvider(ILogger<PartnerGraphEr
                 extensions[key] = value;
             }
         }
-        else if (executionError is not UserError)
+
+        if (executionError is not UserError)
         {
             // GraphQL.NET's own messages (syntax, validation, variables) quote what was sent. A value is never repeated:
             // where the error is about values, only the schema's own names stay quoted; elsewhere the document's names

@@ -170,7 +170,7 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
             return unwieldy;
         }
 
-        private ValidationError? Measure(GraphQLField field, Step step)
+        private LimitExceededError? Measure(GraphQLField field, Step step)
         {
             // Below __schema or __type the depth stays where introspection began; the lists that multiply are counted instead.
             var introspectionLists = step.IntrospectionLists;
@@ -178,26 +178,26 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
             if (introspectionLists != NotIntrospection && IntrospectionListFields.Contains(field.Name.StringValue)
                 && ++introspectionLists > limits.MaxIntrospectionLists)
             {
-                return Refuse(ErrorCodes.MaxDepthExceeded, field,
+                return Refuse(ErrorCodes.MaxDepthExceeded, field, limits.MaxIntrospectionLists, introspectionLists,
                     $"The introspection nests more than {limits.MaxIntrospectionLists} lists of fields, input fields, interfaces or possible types inside one another; at most {limits.MaxIntrospectionLists} are allowed. Ask for each type by name (__type) instead of through the fields of another.");
             }
 
             if (depth > limits.MaxDepth)
             {
-                return Refuse(ErrorCodes.MaxDepthExceeded, field,
+                return Refuse(ErrorCodes.MaxDepthExceeded, field, limits.MaxDepth, depth,
                     $"The query is more than {limits.MaxDepth} levels deep; at most {limits.MaxDepth} are allowed. Ask for less nesting, or fetch the inner objects in a second query.");
             }
 
             cost += step.Multiplier;
             if (cost > limits.MaxCost)
             {
-                return Refuse(ErrorCodes.MaxCostExceeded, field,
+                return Refuse(ErrorCodes.MaxCostExceeded, field, limits.MaxCost, ClampToInt(cost),
                     $"The query costs more than {limits.MaxCost}; at most {limits.MaxCost} is allowed. Every field costs 1, times the first or last of each list it is inside (20 for a connection without them). Ask for smaller pages or fewer fields.");
             }
 
             if (field.Alias is not null && ++aliases > limits.MaxAliases)
             {
-                return Refuse(ErrorCodes.MaxAliasesExceeded, field,
+                return Refuse(ErrorCodes.MaxAliasesExceeded, field, limits.MaxAliases, aliases,
                     $"The query uses more than {limits.MaxAliases} aliases; at most {limits.MaxAliases} are allowed. Ask for fewer aliased fields, or split them over several queries.");
             }
 
@@ -207,13 +207,13 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
             places[key] = place;
             if (place.Item2 > limits.MaxFieldRepeats)
             {
-                unwieldy ??= Refuse(ErrorCodes.MaxFieldRepeatsExceeded, field,
+                unwieldy ??= Refuse(ErrorCodes.MaxFieldRepeatsExceeded, field, limits.MaxFieldRepeats, place.Item2,
                     $"The query asks for one field more than {limits.MaxFieldRepeats} times at one place; at most {limits.MaxFieldRepeats} are allowed. Ask for each field once.");
             }
 
-            if (unwieldy is null && field.Arguments is { } arguments && LongestList(arguments) > limits.MaxListItems)
+            if (unwieldy is null && field.Arguments is { } arguments && LongestList(arguments) is var longest && longest > limits.MaxListItems)
             {
-                unwieldy = Refuse(ErrorCodes.MaxListItemsExceeded, field,
+                unwieldy = Refuse(ErrorCodes.MaxListItemsExceeded, field, limits.MaxListItems, longest,
                     $"An argument holds a list of more than {limits.MaxListItems} items; at most {limits.MaxListItems} are allowed. Split the request.");
             }
 
@@ -367,8 +367,11 @@ public sealed class QueryLimits(IOptions<QueryLimitsOptions> options)
         private IGraphType? TypeNamed(GraphQLTypeCondition? condition) =>
             condition is null ? null : schema.AllTypes[condition.Type.Name.Value];
 
-        private ValidationError Refuse(string code, GraphQLField field, string message) =>
-            new(document.Source, null, message, field) { Code = code };
+        /// <summary>value is what was counted when the limit was passed: exact for depth and lists, at least limit + 1 for sums.</summary>
+        private LimitExceededError Refuse(string code, GraphQLField field, int limit, int value, string message) =>
+            new(document.Source, code, message, limit, value, field);
+
+        private static int ClampToInt(long value) => value > int.MaxValue ? int.MaxValue : (int)value;
     }
 
     /// <summary>IntrospectionLists of a selection outside __schema and __type.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using GraphQL;
 using GraphQL.Types;
 using Microsoft.EntityFrameworkCore;
@@ -10,9 +11,13 @@ namespace PartnerGraph.GraphQL.Coverage;
 
 public enum CoverageDimension
 {
+    [Description("One cell per province.")]
     Province,
+    [Description("One cell per district (implies PROVINCE).")]
     District,
+    [Description("One cell per calendar year.")]
     Year,
+    [Description("One cell per quarter (implies YEAR).")]
     Quarter,
 }
 
@@ -34,7 +39,7 @@ public sealed class CoverageQueries : IRootFields
 
         root.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CoverageCellType>>>, IReadOnlyList<CoverageCell>>("programmeCoverage")
             .Description("Approved coverage of a programme, summed by the dimensions asked for; reports not yet approved are left out.")
-            .Argument<NonNullGraphType<StringGraphType>>("programmeCode")
+            .Argument<NonNullGraphType<StringGraphType>>("programmeCode", "The programme's code, as the programmes query lists them.")
             .Argument<PeriodInputType>("period", "Quarters whose first day lies in the period; every quarter when left out.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<CoverageDimension>>>>>("groupBy", "DISTRICT implies PROVINCE, QUARTER implies YEAR. An empty list gives one total cell.")
             .RequireScopes(Scopes.CoverageRead)

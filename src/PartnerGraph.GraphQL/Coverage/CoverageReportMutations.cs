@@ -22,17 +22,17 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
     {
         root.Field<NonNullGraphType<CoverageReportPayloadType>, CoverageReport>("submitCoverageReport")
             .Description("Submits what the caller's organisation reached in one district and quarter for a programme it is a partner of, or submits a returned report again; the district must be in a province the organisation operates in (any, for a GOVERNMENT one). Errors: NOT_A_PROGRAMME_PARTNER, PROVINCE_NOT_ALLOWED, COVERAGE_REPORT_EXISTS, INVALID_COVERAGE_REPORT, UNKNOWN_PROGRAMME, UNKNOWN_DISTRICT.")
-            .Argument<NonNullGraphType<SubmitCoverageReportInputType>>("input")
+            .Argument<NonNullGraphType<SubmitCoverageReportInputType>>("input", "The report: programme, district, quarter and figures.")
             .RequireScopes(Scopes.CoverageWrite)
             .ResolveAsync(async c => await SubmitAsync(c));
         root.Field<NonNullGraphType<CoverageReportPayloadType>, CoverageReport>("approveCoverageReport")
             .Description("The programme's lead organisation approves a SUBMITTED report: its figures then count in programmeCoverage and coverageGaps.")
-            .Argument<NonNullGraphType<ReviewCoverageReportInputType>>("input")
+            .Argument<NonNullGraphType<ReviewCoverageReportInputType>>("input", "The report to review, the version you last read, and a reason where one is needed.")
             .RequireScopes(Scopes.CoverageWrite)
             .ResolveAsync(async c => await ReviewAsync(c, approve: true));
         root.Field<NonNullGraphType<CoverageReportPayloadType>, CoverageReport>("returnCoverageReport")
             .Description("The programme's lead organisation returns a SUBMITTED report for correction; reason is required.")
-            .Argument<NonNullGraphType<ReviewCoverageReportInputType>>("input")
+            .Argument<NonNullGraphType<ReviewCoverageReportInputType>>("input", "The report to review, the version you last read, and a reason where one is needed.")
             .RequireScopes(Scopes.CoverageWrite)
             .ResolveAsync(async c => await ReviewAsync(c, approve: false));
     }
@@ -82,7 +82,10 @@ public sealed class CoverageReportMutations(GeographyCatalogue geography) : IRoo
 
             if (report.Version != input.ExpectedVersion)
             {
-                throw new UserError(ErrorCodes.ConcurrentUpdate, $"The report changed since you read it: it is now {report.Status.ToString().ToUpperInvariant()} at version {report.Version}. Read it again; nothing was changed.");
+                throw new UserError(
+                    ErrorCodes.ConcurrentUpdate,
+                    $"The report changed since you read it: it is now {report.Status.ToString().ToUpperInvariant()} at version {report.Version}. Read it again; nothing was changed.",
+                    new Dictionary<string, object?> { ["currentStatus"] = report.Status.ToString().ToUpperInvariant(), ["currentVersion"] = report.Version });
             }
 
             var at = request.Clock.GetUtcNow().UtcDateTime;

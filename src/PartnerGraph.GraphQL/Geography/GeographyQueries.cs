@@ -18,7 +18,7 @@ public sealed class GeographyQueries(GeographyCatalogue geography) : IRootFields
 
         root.Field<ProvinceType, Province>("province")
             .Description("A province by its ISO 3166-2 code (\"TH-50\") or its 2-digit code (\"50\").")
-            .Argument<NonNullGraphType<StringGraphType>>("code")
+            .Argument<NonNullGraphType<StringGraphType>>("code", "The province's ISO 3166-2:TH code (TH-50) or its 2-digit code (50).")
             .Resolve(c => Find(geography, c.GetArgument<string>("code"), "code"));
     }
 

@@ -40,7 +40,10 @@ public sealed class DocumentCache(IOptions<DocumentCacheOptions> options)
         }
         catch (GraphQLMaxDepthExceededException)
         {
-            throw new OperationRefusedException(400, ErrorCodes.MaxDepthExceeded, $"The document is nested more than {MaxParserDepth} levels deep. Ask for less nesting.");
+            throw new OperationRefusedException(new OperationRefusal(400, ErrorCodes.MaxDepthExceeded, $"The document is nested more than {MaxParserDepth} levels deep. Ask for less nesting.")
+            {
+                Details = new Dictionary<string, object?> { ["limit"] = MaxParserDepth, ["value"] = MaxParserDepth + 1 },
+            });
         }
         catch (GraphQLParserException)
         {

@@ -30,6 +30,12 @@ public sealed record OperationRefusal(int StatusCode, string Code, string Messag
     /// <summary>The WWW-Authenticate challenge of a refused token (401).</summary>
     public string? Challenge { get; init; }
 
+    /// <summary>What a program needs to act on the refusal (limit, value, retryAfter ...); each entry becomes a key of extensions.</summary>
+    public IReadOnlyDictionary<string, object?>? Details { get; init; }
+
+    /// <summary>The refusal as the one error of a response, with its code and details.</summary>
+    public ExecutionError ToError() => new PartnerGraph.GraphQL.Common.UserError(Code, Message, Details);
+
     /// <summary>The caller itself is no longer admitted (a token expired, a client disabled): a connection it holds ends too.</summary>
     public bool RefusesCaller => StatusCode == 401;
 }

@@ -93,7 +93,10 @@ public sealed class OperationPipeline(
         {
             var caller = record.Caller = await AdmitAsync(credential, cancellationToken).ConfigureAwait(false);
             var slot = await slots.TryTakeAsync(SlotKind.Connection, ClientKey.Of(caller)).ConfigureAwait(false)
-                ?? throw new OperationRefusedException(429, ErrorCodes.TooManyConnections, $"This client has {slots.Cap(SlotKind.Connection)} connections open (WebSockets and event streams), as many as it may; close one first.");
+                ?? throw new OperationRefusedException(new OperationRefusal(429, ErrorCodes.TooManyConnections, $"This client has {slots.Cap(SlotKind.Connection)} connections open (WebSockets and event streams), as many as it may; close one first.")
+                {
+                    Details = new Dictionary<string, object?> { ["limit"] = slots.Cap(SlotKind.Connection), ["value"] = slots.Cap(SlotKind.Connection) + 1 },
+                });
             return (live.Open(credential, transport, caller, slot), null);
         }
         catch (Exception e) when (Refusal(e) is { } refusal)
@@ -117,7 +120,7 @@ public sealed class OperationPipeline(
             if (await rates.TryTakeAsync(ClientKey.Of(caller)).ConfigureAwait(false) is { } wait)
             {
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-                throw new OperationRefusedException(new OperationRefusal(429, ErrorCodes.RateLimited, $"This client sent too many requests; try again in {seconds} s.") { RetryAfter = TimeSpan.FromSeconds(seconds) });
+                throw new OperationRefusedException(new OperationRefusal(429, ErrorCodes.RateLimited, $"This client sent too many requests; try again in {seconds} s.") { RetryAfter = TimeSpan.FromSeconds(seconds), Details = new Dictionary<string, object?> { ["retryAfter"] = seconds } });
             }
 
             // The request, and its document: the text sent, or a trusted document by its id.
@@ -188,7 +191,10 @@ public sealed class OperationPipeline(
     private async Task<OperationOutcome> SubscribeAsync(OperationRecord record, ClientConnection connection, ISchema schema, RequestContext context, GraphQLRequest request, GraphQLDocument document, CancellationToken cancellationToken)
     {
         var slot = await slots.TryTakeAsync(SlotKind.Subscription, ClientKey.Of(context.Caller)).ConfigureAwait(false)
-            ?? throw new OperationRefusedException(429, ErrorCodes.TooManySubscriptions, $"This client has {slots.Cap(SlotKind.Subscription)} subscriptions running, as many as it may; complete one first.");
+            ?? throw new OperationRefusedException(new OperationRefusal(429, ErrorCodes.TooManySubscriptions, $"This client has {slots.Cap(SlotKind.Subscription)} subscriptions running, as many as it may; complete one first.")
+            {
+                Details = new Dictionary<string, object?> { ["limit"] = slots.Cap(SlotKind.Subscription), ["value"] = slots.Cap(SlotKind.Subscription) + 1 },
+            });
         try
         {
             // A place in a running execution of the same subscription when one may be shared, else a new one; a request

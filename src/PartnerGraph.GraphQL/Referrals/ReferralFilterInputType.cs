@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using GraphQL.Types;
 using PartnerGraph.Domain.Referrals;
 
@@ -14,7 +15,9 @@ public sealed class ReferralFilter
 
 public enum ReferralDirection
 {
+    [Description("Referrals the caller's organisation sent.")]
     Sent,
+    [Description("Referrals the caller's organisation received.")]
     Received,
 }
 

@@ -25,7 +25,7 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
     {
         root.Field<NonNullGraphType<ReferralPayloadType>, ReferralPayload>("createReferral")
             .Description("Refers a case from the caller's organisation to another. Errors: CONSENT_REQUIRED, INVALID_REFERRAL, UNKNOWN_ORGANISATION, AGREEMENT_REQUIRED.")
-            .Argument<NonNullGraphType<CreateReferralInputType>>("input")
+            .Argument<NonNullGraphType<CreateReferralInputType>>("input", "The referral: receiver, kind, services, urgency and consent.")
             .RequireScopes(Scopes.ReferralsWrite)
             .ResolveAsync(async c => await CreateAsync(c));
 
@@ -40,7 +40,7 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
     private void Move(ObjectGraphType root, string name, ReferralStatus to, string description) =>
         root.Field<NonNullGraphType<ReferralPayloadType>, ReferralPayload>(name)
             .Description(description + " Errors: REFERRAL_TRANSITION_NOT_ALLOWED (naming the moves you may make), CONCURRENT_UPDATE, REFERRAL_NOT_FOUND, REASON_REQUIRED, PII_NOT_ALLOWED.")
-            .Argument<NonNullGraphType<ReferralTransitionInputType>>("input")
+            .Argument<NonNullGraphType<ReferralTransitionInputType>>("input", "The referral, the version you last read, and a reason where the move needs one.")
             .RequireScopes(Scopes.ReferralsWrite)
             .ResolveAsync(async c => await MoveAsync(c, to));
 
@@ -126,7 +126,10 @@ public sealed class ReferralMutations(OutboxSignal outbox) : IRootFields
     }
 
     private static UserError Stale(Referral current) =>
-        new(ErrorCodes.ConcurrentUpdate, string.Create(CultureInfo.InvariantCulture, $"The referral changed since you read it: it is now {ReferralWorkflow.Name(current.Status)} at version {current.Version}. Read it again and decide; nothing was changed."));
+        new(
+            ErrorCodes.ConcurrentUpdate,
+            string.Create(CultureInfo.InvariantCulture, $"The referral changed since you read it: it is now {ReferralWorkflow.Name(current.Status)} at version {current.Version}. Read it again and decide; nothing was changed."),
+            new Dictionary<string, object?> { ["currentStatus"] = ReferralWorkflow.Name(current.Status), ["currentVersion"] = current.Version });
 
 
     /// <summary>REF-YYYY-NNNNNN: the next number of the year. Two instances may pick the same one; the unique index decides.</summary>

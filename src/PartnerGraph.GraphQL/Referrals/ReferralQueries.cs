@@ -17,7 +17,7 @@ public sealed class ReferralQueries : IRootFields
     {
         root.Field<ReferralType, IDataLoaderResult<Referral?>>("referral")
             .Description("A referral the caller's organisation sent or received; null for any other id.")
-            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<IdGraphType>>("id", "The referral's global id (its id field).")
             .RequireScopes(Scopes.ReferralsRead)
             .ResolveAsync(async c =>
             {
@@ -28,7 +28,7 @@ public sealed class ReferralQueries : IRootFields
 
         root.Field<NonNullGraphType<ConnectionType<ReferralType, Referral>>, Page<Referral>>("referrals")
             .Description("The referrals the caller's organisation sent or received, oldest first.")
-            .Argument<ReferralFilterInputType>("filter")
+            .Argument<ReferralFilterInputType>("filter", "Which referrals; all those your organisation sent or received when left out.")
             .PageArguments()
             .RequireScopes(Scopes.ReferralsRead)
             .ResolveAsync(async c =>

@@ -18,7 +18,7 @@ public sealed class ReferralSubscriptions(ReferralEventFeed feed) : IRootFields
     {
         root.Field<NonNullGraphType<ReferralStatusChangeType>, ReferralStatusChange>("referralStatusChanged")
             .Description("The status changes of referrals the caller's organisation sent or received (of one, with referralId). With after, every later change is sent first from the record, in order, then the live ones: pass the last sequence you saw to resume without a gap or a repeat.")
-            .Argument<IdGraphType>("referralId")
+            .Argument<IdGraphType>("referralId", "Only this referral's changes; every referral your organisation sent or received when left out.")
             .Argument<LongGraphType>("after", "The last sequence you received; 0 for every change on record. The record is sent 20 changes at a time, each 20 counting as one request of your rate.")
             .RequireScopes(Scopes.ReferralsRead)
             .PerSubscriber("after")

@@ -61,7 +61,7 @@ public sealed class ReferralServiceType : EnumerationGraphType
         Description = "A service a referral asks for.";
         foreach (var service in Enum.GetValues<ReferralServices>().Where(s => s != ReferralServices.None))
         {
-            Add(global::GraphQL.StringExtensions.ToConstantCase(service.ToString()), service);
+            Add(global::GraphQL.StringExtensions.ToConstantCase(service.ToString()), service, PartnerGraph.Domain.EnumDescription.Of(service));
         }
     }
 

@@ -44,8 +44,8 @@ public sealed class CoverageGapQueries(GeographyCatalogue geography, StatisticsR
     public void AddFields(ObjectGraphType root) =>
         root.Field<NonNullGraphType<ListGraphType<NonNullGraphType<CoverageGapType>>>, IReadOnlyList<CoverageGap>>("coverageGaps")
             .Description("Provinces or districts ranked by children identified (noisy, under differential privacy) against approved prevention coverage.")
-            .Argument<NonNullGraphType<PeriodInputType>>("period")
-            .Argument<NonNullGraphType<EnumerationGraphType<GeographicLevel>>>("level")
+            .Argument<NonNullGraphType<PeriodInputType>>("period", "The period whose identified cases and approved coverage are compared.")
+            .Argument<NonNullGraphType<EnumerationGraphType<GeographicLevel>>>("level", "PROVINCE or DISTRICT (as your agreement allows).")
             .AddAccuracyArguments()
             .RequireScopes(Scopes.StatisticsRead, Scopes.CoverageRead)
             .ResolveAsync(async c => await GapsAsync(c));

@@ -20,7 +20,7 @@ public sealed class StatisticsQueries(GeographyCatalogue geography, StatisticsRe
     public void AddFields(ObjectGraphType root) =>
         root.Field<NonNullGraphType<CaseStatisticsType>, CaseStatistics>("caseStatistics")
             .Description("Children identified, grouped by the dimensions asked for, released under differential privacy: each new table is charged to the organisation's privacy-loss budget; repeats and published tables are free.")
-            .Argument<CaseStatisticsFilterInputType>("filter")
+            .Argument<CaseStatisticsFilterInputType>("filter", "Which cases count (period, places and any dimension); all those your agreement covers when left out.")
             .Argument<NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<CaseDimension>>>>>("groupBy", "At most 4 dimensions; an empty list gives the total alone.")
             .AddAccuracyArguments()
             .RequireScopes(Scopes.StatisticsRead)

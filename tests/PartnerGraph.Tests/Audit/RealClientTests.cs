@@ -11,7 +11,9 @@ namespace PartnerGraph.Tests.Audit;
 /// <summary>
 /// The clients partners use, unmodified and set up as their documentation says, against a started server
 /// (tests/audit/clients.mjs, versions pinned in tests/audit/package-lock.json): urql with its default exchanges,
-/// Apollo Client with the persisted queries link, and graphql-js introspection with buildClientSchema per role.
+/// Apollo Client with the persisted queries link, and graphql-js introspection with buildClientSchema per role;
+/// tests/audit/partners.mjs: Apollo Client's mutations and GraphQLWsLink subscription, graphql-request, and
+/// graphql-codegen generating TypeScript from the URL. graphql-ws and graphql-sse alone: SubscriptionClientsTests.
 /// </summary>
 public sealed class RealClientTests
 {
@@ -61,5 +63,49 @@ public sealed class RealClientTests
                 .Order(StringComparer.Ordinal);
             Assert.Equal(expected, role["fields"]!.AsArray().Select(f => f!.GetValue<string>()));
         }
+    }
+
+    [Fact]
+    public async Task Apollo_mutations_and_ws_subscription_graphql_request_and_codegen_from_the_url_work_against_a_started_server()
+    {
+        await using var server = await ServerProcess.StartAsync(database: await TestDatabase.CopyAsync());
+        var generated = Path.Combine(TestDatabase.Folder, $"codegen-{Guid.NewGuid():N}.ts");
+        var environment = new Dictionary<string, string>
+        {
+            ["PARTNERGRAPH_TOKEN"] = await server.TokenAsync(),
+            ["PARTNERGRAPH_SHELTER"] = TestDatabase.ShelterOrganisation,
+            ["PARTNERGRAPH_CODEGEN_OUT"] = generated,
+        };
+        var output = JsonNode.Parse(await Node.RunAsync("partners.mjs", environment, new Uri(server.Url, "/graphql").ToString()))!;
+
+        // Apollo: a mutation creates, another withdraws, and the GraphQLWsLink subscription receives the withdrawal.
+        var apollo = output["apollo"]!;
+        Assert.True(apollo["error"] is null, $"apollo: {apollo["error"]}");
+        Assert.Equal("SUBMITTED", apollo["created"]!["status"]!.GetValue<string>());
+        Assert.Equal("WITHDRAWN", apollo["withdrawn"]!["status"]!.GetValue<string>());
+        Assert.Equal(2, apollo["withdrawn"]!["version"]!.GetValue<int>());
+        Assert.Equal("WITHDRAWN", apollo["event"]!["status"]!.GetValue<string>());
+        Assert.Equal("SUBMITTED", apollo["event"]!["previousStatus"]!.GetValue<string>());
+        Assert.Equal(apollo["created"]!["id"]!.GetValue<string>(), apollo["event"]!["referral"]!["id"]!.GetValue<string>());
+
+        // graphql-request: a query, and a refusal a program can act on from its extensions.
+        var request = output["graphqlRequest"]!;
+        Assert.True(request["error"] is null, $"graphql-request: {request["error"]}");
+        Assert.Equal(77, request["provinces"]!.GetValue<int>());
+        Assert.Equal(TestDatabase.AllScopesClient, request["clientId"]!.GetValue<string>());
+        Assert.Equal("PAGE_SIZE_TOO_LARGE", request["refusal"]!["code"]!.GetValue<string>());
+        Assert.Equal(100, request["refusal"]!["limit"]!.GetValue<int>());
+        Assert.Equal(101, request["refusal"]!["value"]!.GetValue<int>());
+
+        // graphql-codegen: TypeScript from the live schema, with the schema's descriptions as comments.
+        var codegen = output["codegen"]!;
+        Assert.True(codegen["exitCode"]!.GetValue<int>() == 0, $"graphql-codegen: {codegen["output"]}");
+        var types = await File.ReadAllTextAsync(generated);
+        Assert.Contains("export type Referral = Node & {", types, StringComparison.Ordinal);
+        Assert.Contains("export type Mutation = {", types, StringComparison.Ordinal);
+        Assert.Contains("export enum ReferralStatus {", types, StringComparison.Ordinal);
+        Assert.Contains("InService = 'IN_SERVICE'", types, StringComparison.Ordinal);
+        Assert.Contains("/** The sender took it back before services started. Final. */", types, StringComparison.Ordinal);
+        Assert.Contains("export type QueryReferralArgs = {", types, StringComparison.Ordinal);
     }
 }

@@ -41,7 +41,10 @@ public sealed class CoverageReportMutationTests(AppFixture fixture) : IClassFixt
         Assert.Equal(3, corrected["version"]!.GetValue<int>());
         Assert.Equal("COVERAGE_REPORT_EXISTS", (await shelter.PostAsync(Submit, Input(district, year, quarter, volunteers: 9))).FirstErrorCode);
 
-        Assert.Equal("CONCURRENT_UPDATE", (await fixture.Client.PostAsync(Approve, new { input = new { reportId = id, expectedVersion = 1 } })).FirstErrorCode);
+        var stale = await fixture.Client.PostAsync(Approve, new { input = new { reportId = id, expectedVersion = 1 } });
+        Assert.Equal("CONCURRENT_UPDATE", stale.FirstErrorCode);
+        Assert.Equal("SUBMITTED", stale.Errors![0]!["extensions"]!["currentStatus"]!.GetValue<string>());
+        Assert.Equal(3, stale.Errors![0]!["extensions"]!["currentVersion"]!.GetValue<int>());
         (await fixture.Client.PostAsync(Approve, new { input = new { reportId = id, expectedVersion = 3 } })).AssertNoErrors();
 
         Assert.Equal(before + 5, await VolunteersAsync(district, period));

@@ -64,6 +64,10 @@ public sealed class ReferralMutationTests(AppFixture fixture) : IClassFixture<Ap
 
         Assert.Equal("REFERRAL_TRANSITION_NOT_ALLOWED", response.FirstErrorCode);
         Assert.Contains("As its sender you may move it to WITHDRAWN", response.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        var details = response.Errors![0]!["extensions"]!;
+        Assert.Equal("SUBMITTED", details["from"]!.GetValue<string>());
+        Assert.Equal("ACCEPTED", details["to"]!.GetValue<string>());
+        Assert.Equal(["WITHDRAWN"], details["allowedMoves"]!.AsArray().Select(m => m!.GetValue<string>()));
         await AssertUnchangedAsync(id, ReferralStatus.Submitted, 1);
     }
 
@@ -78,6 +82,8 @@ public sealed class ReferralMutationTests(AppFixture fixture) : IClassFixture<Ap
 
         Assert.Equal("CONCURRENT_UPDATE", stale.FirstErrorCode);
         Assert.Contains("ACKNOWLEDGED at version 2", stale.Errors![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("ACKNOWLEDGED", stale.Errors![0]!["extensions"]!["currentStatus"]!.GetValue<string>());
+        Assert.Equal(2, stale.Errors![0]!["extensions"]!["currentVersion"]!.GetValue<int>());
         await AssertUnchangedAsync(id, ReferralStatus.Acknowledged, 2);
     }
 

@@ -200,6 +200,8 @@ public sealed class HttpTransportTests(AppFixture server) : IClassFixture<AppFix
         var response = await Client.PostAsync("{ referrals(first: 101) { nodes { id } } }");
         Assert.Equal(HttpStatusCode.OK, response.Status);
         Assert.Equal("PAGE_SIZE_TOO_LARGE", response.FirstErrorCode);
+        Assert.Equal(100, response.Errors![0]!["extensions"]!["limit"]!.GetValue<int>());
+        Assert.Equal(101, response.Errors![0]!["extensions"]!["value"]!.GetValue<int>());
         Assert.Null(response.Data);
     }
 

@@ -15,6 +15,8 @@ public sealed class LimitsOverHttpTests(AppFixture fixture) : IClassFixture<AppF
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("MAX_DEPTH_EXCEEDED", response.FirstErrorCode);
         Assert.Null(response.Body["data"]);
+        Assert.Equal(12, response.Errors![0]!["extensions"]!["limit"]!.GetValue<int>());
+        Assert.Equal(13, response.Errors![0]!["extensions"]!["value"]!.GetValue<int>());
     }
 
     [Fact]
@@ -70,6 +72,8 @@ public sealed class LimitsOverHttpTests(AppFixture fixture) : IClassFixture<AppF
         var response = await fixture.Client.PostAsync(query);
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal("MAX_COST_EXCEEDED", response.FirstErrorCode);
+        Assert.Equal(5000, response.Errors![0]!["extensions"]!["limit"]!.GetValue<int>());
+        Assert.True(response.Errors![0]!["extensions"]!["value"]!.GetValue<int>() > 5000);
     }
 
     [Fact]

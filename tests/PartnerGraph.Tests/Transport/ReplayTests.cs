@@ -47,6 +47,7 @@ public sealed class ReplayTests
         var afterPing = await ws.NextMessageAsync();
 
         Assert.Equal("RATE_LIMITED", refused.FirstErrorCode);
+        Assert.True(refused.Errors![0]!["extensions"]!["retryAfter"]!.GetValue<int>() >= 1, refused.Body.ToJsonString());
         Assert.Equal("pong", afterPing["type"]!.GetValue<string>());
     }
 }

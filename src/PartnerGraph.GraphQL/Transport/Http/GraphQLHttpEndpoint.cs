@@ -79,7 +79,7 @@ public sealed class HttpAnswers(IGraphQLTextSerializer serializer)
             http.Response.Headers.Allow = HttpMethods.IsGet(http.Request.Method) ? "POST" : "GET, POST";
         }
 
-        return WriteAsync(http, refusal.StatusCode, mediaType, new ExecutionResult { Errors = [new ExecutionError(refusal.Message) { Code = refusal.Code }] });
+        return WriteAsync(http, refusal.StatusCode, mediaType, new ExecutionResult { Errors = [refusal.ToError()] });
     }
 
     public async Task WriteAsync(HttpContext http, int status, string mediaType, ExecutionResult result)

@@ -188,9 +188,12 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
         switch (value.ValueKind)
         {
             case JsonValueKind.Object:
-                if (LongestArray(value) > limits.Value.MaxListItems)
+                if (LongestArray(value) is var longest && longest > limits.Value.MaxListItems)
                 {
-                    throw new OperationRefusedException(400, ErrorCodes.MaxListItemsExceeded, $"{name} holds a list of more than {limits.Value.MaxListItems} items; at most {limits.Value.MaxListItems} are allowed. Split the request.");
+                    throw new OperationRefusedException(new OperationRefusal(400, ErrorCodes.MaxListItemsExceeded, $"{name} holds a list of more than {limits.Value.MaxListItems} items; at most {limits.Value.MaxListItems} are allowed. Split the request.")
+                    {
+                        Details = new Dictionary<string, object?> { ["limit"] = limits.Value.MaxListItems, ["value"] = longest },
+                    });
                 }
 
                 return serializer.ReadNode<Inputs>(value);

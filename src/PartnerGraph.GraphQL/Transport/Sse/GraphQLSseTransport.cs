@@ -188,7 +188,7 @@ public sealed class GraphQLSseTransport(OperationPipeline pipeline, GraphQLReque
 
     /// <summary>The end of a subscription the client may no longer hold, as its last next event.</summary>
     private Task WriteRefusalAsync(Stream body, OperationRefusal refusal, CancellationToken cancellationToken) =>
-        WriteNextAsync(body, Encoding.UTF8.GetBytes(serializer.Serialize(new ExecutionResult { Errors = [new ExecutionError(refusal.Message) { Code = refusal.Code }] })), cancellationToken);
+        WriteNextAsync(body, Encoding.UTF8.GetBytes(serializer.Serialize(new ExecutionResult { Errors = [refusal.ToError()] })), cancellationToken);
 
     private static async Task WriteNextAsync(Stream body, ReadOnlyMemory<byte> result, CancellationToken cancellationToken)
     {

@@ -317,7 +317,7 @@ public sealed class GraphQLWsTransport(
         }
 
         private Task SendErrorAsync(string id, OperationRefusal refusal) =>
-            SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(new[] { new ExecutionError(refusal.Message) { Code = refusal.Code } })));
+            SendAsync(MessageType.Error, id, Encoding.UTF8.GetBytes(transport.serializer.Serialize(new[] { refusal.ToError() })));
 
         private async Task CloseUnlessInitialisedAsync()
         {
