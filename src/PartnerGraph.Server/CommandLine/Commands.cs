@@ -43,7 +43,7 @@ public static partial class Commands
     ];
 
     public static Command Unknown(string name) =>
-        new(name, "", Set(), (_, _) => throw new CommandLineException($"Unknown command. Commands:\n{string.Join('\n', All.Select(c => "  " + c.Usage))}", 2));
+        new(name, "", Set(), (_, _) => throw new CommandLineException($"Unknown command. Commands:\n{string.Join('\n', All.Concat(Webhooks).Select(c => "  " + c.Usage))}", 2));
 
     private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
 

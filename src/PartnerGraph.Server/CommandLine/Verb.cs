@@ -26,7 +26,8 @@ public sealed class Verb
 
         var words = args.Length > 1 && !args[1].StartsWith('-') ? 2 : 1;
         var name = string.Join(' ', args.Take(words));
-        var command = Commands.All.FirstOrDefault(c => c.Name == name) ?? Commands.All.FirstOrDefault(c => c.Name == args[0]) ?? Commands.Unknown(name);
+        var all = Commands.All.Concat(Commands.Webhooks).ToList();
+        var command = all.FirstOrDefault(c => c.Name == name) ?? all.FirstOrDefault(c => c.Name == args[0]) ?? Commands.Unknown(name);
         words = command.Name.Count(ch => ch == ' ') + 1;
 
         var own = new Dictionary<string, string>(StringComparer.Ordinal);
