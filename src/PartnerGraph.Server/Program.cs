@@ -1,12 +1,17 @@
 using PartnerGraph.Server.CommandLine;
 using PartnerGraph.Server.Hosting;
 
-var (verb, options) = Verb.Split(args);
-var builder = WebApplication.CreateBuilder(options);
+var commandLine = ProgramCommandLine.Parse(args);
+if (commandLine.ExitCode is { } answered)
+{
+    return answered;
+}
+
+var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
 builder.AddPartnerGraph();
 var app = builder.Build();
 
-if (verb is not null)
+if (commandLine.Verb is { } verb)
 {
     return await verb.RunAsync(app);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,17 @@ namespace PartnerGraph.Server.CommandLine;
 /// <summary>The verbs of privacy-loss budgets: each organisation's rho per quarter, and what it has spent.</summary>
 public static partial class Commands
 {
+    [VerbGroup]
+    private static Command Budgets() => Verb.Group(
+        "budgets",
+        "Privacy-loss budgets of the organisations.",
+        Verb.Command("set", "The organisation's privacy-loss budget per quarter (rho of zCDP; default Statistics:Privacy:RhoPerQuarter).",
+        [
+            Verb.Option("org", "ORG", "The organisation.", required: true),
+            Verb.Option("rho", "R", "rho per quarter, from 0 to 100.", required: true),
+        ], SetBudgetAsync),
+        Verb.Command("list", "Every organisation's budget this quarter: rho per quarter, spent, left.", [], ListBudgetsAsync));
+
     private static async Task<int> SetBudgetAsync(WebApplication app, CommandOptions options)
     {
         var org = options.Required("org");

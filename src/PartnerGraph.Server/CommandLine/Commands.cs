@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -15,37 +16,99 @@ using PartnerGraph.Server.Hosting;
 
 namespace PartnerGraph.Server.CommandLine;
 
-public sealed record Command(string Name, string Usage, IReadOnlySet<string> Options, Func<WebApplication, CommandOptions, Task<int>> Run);
-
-/// <summary>Every command of the program, with its usage line.</summary>
+/// <summary>The verbs of the database, the schema, partners, clients, agreements, analysts and case imports.</summary>
 public static partial class Commands
 {
-    public static readonly IReadOnlyList<Command> All =
-    [
-        new("migrate", "migrate                                       apply migrations and load the reference geography", Set(), MigrateAsync),
-        new("seed-demo", "seed-demo                                     migrate, then load the synthetic demo data (once)", Set(), SeedDemoAsync),
-        new("export-schema", "export-schema [--output DIR]                  write schema.graphql and roles/NAME.graphql (default: schema/)", Set("output"), ExportSchemaAsync),
-        new("partners add", "partners add --id SLUG --name NAME [--name-th NAME] --kind GOVERNMENT|NGO|INTERNATIONAL|FOREIGN_GOVERNMENT [--country CC] [--provinces \"TH-50 TH-57\"]", Set("id", "name", "name-th", "kind", "country", "provinces"), AddPartnerAsync),
-        new("clients add", "clients add --org ORG --client-id ID --scopes \"statistics.read ...\" [--secret S]   (a generated secret is shown once)", Set("org", "client-id", "scopes", "secret"), AddClientAsync),
-        new("clients list", "clients list", Set(), ListClientsAsync),
-        new("clients rotate-secret", "clients rotate-secret --client-id ID [--secret S]", Set("client-id", "secret"), RotateSecretAsync),
-        new("clients disable", "clients disable --client-id ID                 no new token; live tokens and connections stop within Identity:ClientStatusCacheSeconds", Set("client-id"), DisableClientAsync),
-        new("clients scopes", "clients scopes --client-id ID --scopes \"referrals.read ...\"   replace the client's scopes; live tokens lose a removed one within Identity:ClientStatusCacheSeconds", Set("client-id", "scopes"), SetClientScopesAsync),
-        new("clients trusted-only", "clients trusted-only CLIENT on|off           on: the client may run registered (trusted) documents only", Set("client-id"), SetTrustedOnlyAsync),
-        new("documents add", "documents add --client CLIENT FILE.graphql...  register documents the client's organisation may run by id (sha256:...)", Set("client"), AddDocumentsAsync),
-        new("documents list", "documents list [--client CLIENT]              registered documents and their ids (shipped ones: schema/operations)", Set("client"), ListDocumentsAsync),
-        new("agreements add", "agreements add --org ORG --datasets \"statistics referrals coverage\" --granularity NATIONAL|PROVINCE|DISTRICT [--provinces \"TH-50 TH-57\"] --from YYYY-MM-DD --to YYYY-MM-DD", Set("org", "datasets", "granularity", "provinces", "from", "to"), AddAgreementAsync),
-        new("agreements list", "agreements list [--org ORG]", Set("org"), ListAgreementsAsync),
-        new("budgets set", "budgets set --org ORG --rho R                 the organisation's privacy-loss budget per quarter (rho of zCDP; default Statistics:Privacy:RhoPerQuarter)", Set("org", "rho"), SetBudgetAsync),
-        new("budgets list", "budgets list                                  every organisation's budget this quarter: rho per quarter, spent, left", Set(), ListBudgetsAsync),
-        new("users add", "users add --org ORG --email E [--password P] [--role BUNDLE]   an analyst (default role government-analyst); a generated password is shown once", Set("org", "email", "password", "role"), AddAnalystAsync),
-        new("import-cases", "import-cases FILE.csv --org ORG               import case records for organisation ORG; a file with a bad row imports nothing", Set("org"), ImportCasesAsync),
-    ];
+    [VerbGroup]
+    private static Command Migrate() =>
+        Verb.Command("migrate", "Apply migrations and load the reference geography.", [], MigrateAsync);
 
-    public static Command Unknown(string name) =>
-        new(name, "", Set(), (_, _) => throw new CommandLineException($"Unknown command. Commands:\n{string.Join('\n', All.Concat(Webhooks).Select(c => "  " + c.Usage))}", 2));
+    [VerbGroup]
+    private static Command SeedDemo() =>
+        Verb.Command("seed-demo", "Migrate, then load the synthetic demo data (once).", [], SeedDemoAsync);
 
-    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+    [VerbGroup]
+    private static Command ExportSchema() =>
+        Verb.Command("export-schema", "Write schema.graphql and roles/NAME.graphql in SDL.", [Verb.Option("output", "DIR", "The folder to write into (default: schema/ of the checkout).")], ExportSchemaAsync);
+
+    [VerbGroup]
+    private static Command Partners() => Verb.Group(
+        "partners",
+        "Partner organisations.",
+        Verb.Command("add", "Add a partner organisation.",
+        [
+            Verb.Option("id", "SLUG", "Its stable id: lower-case letters, digits and hyphens.", required: true),
+            Verb.Option("name", "NAME", "Its English name.", required: true),
+            Verb.Option("name-th", "NAME", "Its Thai name (default: the English one)."),
+            Verb.Option("kind", "KIND", "GOVERNMENT, NGO, INTERNATIONAL or FOREIGN_GOVERNMENT.", required: true),
+            Verb.Option("country", "CC", "ISO 3166-1 alpha-2 code (default TH)."),
+            Verb.Option("provinces", "\"TH-50 TH-57\"", "The provinces it operates in."),
+        ], AddPartnerAsync));
+
+    [VerbGroup]
+    private static Command Clients() => Verb.Group(
+        "clients",
+        "Partner systems (OAuth clients) and their scopes.",
+        Verb.Command("add", "Add a partner system; a generated secret is shown once.",
+        [
+            Verb.Option("org", "ORG", "The organisation it belongs to.", required: true),
+            Verb.Option("client-id", "ID", "Its client_id.", required: true),
+            Verb.Option("scopes", "\"statistics.read ...\"", "The scopes it may ask for.", required: true),
+            Verb.Option("secret", "S", "A secret of at least 32 characters (default: one is generated and shown once)."),
+        ], AddClientAsync),
+        Verb.Command("list", "Clients, their organisations, state and scopes (never secrets).", [], ListClientsAsync),
+        Verb.Command("rotate-secret", "Replace the client's secret; the old one stops at once.",
+        [
+            Verb.Option("client-id", "ID", "The client.", required: true),
+            Verb.Option("secret", "S", "A secret of at least 32 characters (default: one is generated and shown once)."),
+        ], RotateSecretAsync),
+        Verb.Command("disable", "No new token; live tokens and connections stop within Identity:ClientStatusCacheSeconds.",
+            [Verb.Option("client-id", "ID", "The client.", required: true)], DisableClientAsync),
+        Verb.Command("scopes", "Replace the client's scopes; live tokens lose a removed one within Identity:ClientStatusCacheSeconds.",
+        [
+            Verb.Option("client-id", "ID", "The client.", required: true),
+            Verb.Option("scopes", "\"referrals.read ...\"", "Its scopes from now on.", required: true),
+        ], SetClientScopesAsync),
+        Verb.Command("trusted-only", "on: the client may run registered (trusted) documents only; off: any query again.",
+        [
+            Verb.Option("client-id", "ID", "The client (or give it as the first word)."),
+            Verb.Words("CLIENT on|off", "The client, then on or off.", new ArgumentArity(1, 2)),
+        ], SetTrustedOnlyAsync));
+
+    [VerbGroup]
+    private static Command Agreements() => Verb.Group(
+        "agreements",
+        "Data-sharing agreements.",
+        Verb.Command("add", "Add a sharing agreement.",
+        [
+            Verb.Option("org", "ORG", "The organisation.", required: true),
+            Verb.Option("datasets", "\"statistics referrals coverage\"", "The datasets it may see.", required: true),
+            Verb.Option("granularity", "LEVEL", "NATIONAL, PROVINCE or DISTRICT.", required: true),
+            Verb.Option("provinces", "\"TH-50 TH-57\"", "The provinces it covers (default: all)."),
+            Verb.Option("from", "YYYY-MM-DD", "First day it is valid.", required: true),
+            Verb.Option("to", "YYYY-MM-DD", "Last day it is valid.", required: true),
+        ], AddAgreementAsync),
+        Verb.Command("list", "The agreements.", [Verb.Option("org", "ORG", "Only this organisation's.")], ListAgreementsAsync));
+
+    [VerbGroup]
+    private static Command Users() => Verb.Group(
+        "users",
+        "Analysts who sign in to the IDE.",
+        Verb.Command("add", "Add an analyst; a generated password is shown once.",
+        [
+            Verb.Option("org", "ORG", "The analyst's organisation.", required: true),
+            Verb.Option("email", "E", "The analyst's e-mail address.", required: true),
+            Verb.Option("password", "P", "A password (default: one is generated and shown once)."),
+            Verb.Option("role", "BUNDLE", "The role bundle (default government-analyst)."),
+        ], AddAnalystAsync));
+
+    [VerbGroup]
+    private static Command ImportCases() =>
+        Verb.Command("import-cases", "Import case records for organisation ORG; a file with a bad row imports nothing.",
+        [
+            Verb.Word("FILE.csv", "The CSV file."),
+            Verb.Option("org", "ORG", "The recording organisation.", required: true),
+        ], ImportCasesAsync);
 
     private static async Task<int> MigrateAsync(WebApplication app, CommandOptions options)
     {

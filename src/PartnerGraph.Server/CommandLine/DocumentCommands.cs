@@ -1,3 +1,4 @@
+using System.CommandLine;
 using GraphQLParser;
 using GraphQLParser.AST;
 using GraphQLParser.Exceptions;
@@ -10,6 +11,17 @@ namespace PartnerGraph.Server.CommandLine;
 /// <summary>Trusted documents: registering a partner's set, listing them, and restricting a client to them.</summary>
 public static partial class Commands
 {
+    [VerbGroup]
+    private static Command Documents() => Verb.Group(
+        "documents",
+        "Trusted documents a partner's clients may run by id (sha256:...).",
+        Verb.Command("add", "Register documents the client's organisation may run by id; a file that is not GraphQL registers nothing.",
+        [
+            Verb.Option("client", "CLIENT", "The client whose organisation runs them.", required: true),
+            Verb.Words("FILE.graphql", "The documents.", ArgumentArity.OneOrMore),
+        ], AddDocumentsAsync),
+        Verb.Command("list", "Registered documents and their ids (shipped ones: schema/operations).", [Verb.Option("client", "CLIENT", "Only this client's.")], ListDocumentsAsync));
+
     private static async Task<int> SetTrustedOnlyAsync(WebApplication app, CommandOptions options)
     {
         var clientId = options.Optional("client-id") ?? options.Positional(0) ?? throw new CommandLineException("Usage: clients trusted-only CLIENT on|off", 2);

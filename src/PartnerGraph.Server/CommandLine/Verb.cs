@@ -1,67 +1,77 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+
 namespace PartnerGraph.Server.CommandLine;
 
 /// <summary>
-/// The program's command line: `PartnerGraph.Server COMMAND [options]` runs one task against the configured
-/// database and exits; with no command it serves. A command's own options are the ones it declares; every other
-/// argument (--urls, --environment, --ConnectionStrings:PartnerGraph ...) passes through to the host.
+/// Marks a static method that returns one top-level command (a verb, or a group of verbs such as clients) with no
+/// parameter. <see cref="ProgramCommandLine"/> finds every such method in the program, so a new group is one new file.
 /// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class VerbGroupAttribute : Attribute;
+
+/// <summary>A verb as parsed: its task, and its own options and arguments. It runs on the host built from the rest.</summary>
 public sealed class Verb
 {
-    private readonly Command command;
+    private readonly VerbAction action;
     private readonly CommandOptions options;
 
-    private Verb(Command command, CommandOptions options)
+    internal Verb(VerbAction action, CommandOptions options)
     {
-        this.command = command;
+        this.action = action;
         this.options = options;
     }
 
-    /// <summary>Splits the command and its own options from the host's arguments; a word that is no command is kept for the error.</summary>
-    public static (Verb? Verb, string[] HostArgs) Split(string[] args)
+    /// <summary>A verb: its options are strings by name (<see cref="Option"/>), its arguments positional (<see cref="Words"/>).</summary>
+    public static Command Command(string name, string description, IEnumerable<Symbol> symbols, Func<WebApplication, CommandOptions, Task<int>> run)
     {
-        if (args.Length == 0 || args[0].StartsWith('-'))
+        var command = new Command(name, description) { Action = new VerbAction(run) };
+        foreach (var symbol in symbols)
         {
-            return (null, args);
-        }
-
-        var words = args.Length > 1 && !args[1].StartsWith('-') ? 2 : 1;
-        var name = string.Join(' ', args.Take(words));
-        var all = Commands.All.Concat(Commands.Webhooks).ToList();
-        var command = all.FirstOrDefault(c => c.Name == name) ?? all.FirstOrDefault(c => c.Name == args[0]) ?? Commands.Unknown(name);
-        words = command.Name.Count(ch => ch == ' ') + 1;
-
-        var own = new Dictionary<string, string>(StringComparer.Ordinal);
-        var positional = new List<string>();
-        var host = new List<string>();
-        for (var i = words; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            switch (symbol)
             {
-                positional.Add(args[i]);
-            }
-            else if (command.Options.Contains(args[i][2..]) && i + 1 < args.Length)
-            {
-                own[args[i][2..]] = args[++i];
-            }
-            else
-            {
-                // A host option keeps its value with it: --urls http://... or --Key=value.
-                host.Add(args[i]);
-                if (!args[i].Contains('=', StringComparison.Ordinal) && i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    host.Add(args[++i]);
-                }
+                case Option option:
+                    command.Options.Add(option);
+                    break;
+                case Argument argument:
+                    command.Arguments.Add(argument);
+                    break;
+                default:
+                    throw new ArgumentException($"{symbol.Name} is neither an option nor an argument.", nameof(symbols));
             }
         }
 
-        return (new Verb(command, new CommandOptions(own, positional)), host.ToArray());
+        return command;
     }
+
+    /// <summary>A group of verbs under one word (clients add, clients list ...); the word alone is an error.</summary>
+    public static Command Group(string name, string description, params Command[] verbs)
+    {
+        var group = new Command(name, description);
+        foreach (var verb in verbs)
+        {
+            group.Subcommands.Add(verb);
+        }
+
+        return group;
+    }
+
+    /// <summary>An option with one value, --name VALUE.</summary>
+    public static Option<string> Option(string name, string valueName, string description, bool required = false) =>
+        new("--" + name) { HelpName = valueName, Description = description, Required = required };
+
+    /// <summary>One positional word that must be there (a file).</summary>
+    public static Argument<string> Word(string name, string description) => new(name) { Description = description };
+
+    /// <summary>Positional words (a file, several files, CLIENT on|off), from min to max of them.</summary>
+    public static Argument<string[]> Words(string name, string description, ArgumentArity arity) =>
+        new(name) { Description = description, Arity = arity };
 
     public async Task<int> RunAsync(WebApplication app)
     {
         try
         {
-            return await command.Run(app, options);
+            return await action.Run(app, options);
         }
         catch (CommandLineException e)
         {
@@ -69,6 +79,45 @@ public sealed class Verb
             return e.ExitCode;
         }
     }
+
+    /// <summary>The verb's own options and words from what was parsed.</summary>
+    internal static CommandOptions OptionsOf(ParseResult parsed)
+    {
+        var command = parsed.CommandResult.Command;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in command.Options.OfType<Option<string>>())
+        {
+            if (parsed.GetValue(option) is { } value)
+            {
+                values[option.Name.TrimStart('-')] = value;
+            }
+        }
+
+        var positional = new List<string>();
+        foreach (var argument in command.Arguments)
+        {
+            switch (parsed.GetResult(argument)?.GetValueOrDefault<object?>())
+            {
+                case string word:
+                    positional.Add(word);
+                    break;
+                case string[] words:
+                    positional.AddRange(words);
+                    break;
+            }
+        }
+
+        return new CommandOptions(values, positional);
+    }
+}
+
+/// <summary>What a verb does once the host is built; the program runs it (see <see cref="ProgramCommandLine"/>), never the parser.</summary>
+internal sealed class VerbAction(Func<WebApplication, CommandOptions, Task<int>> run) : AsynchronousCommandLineAction
+{
+    public Func<WebApplication, CommandOptions, Task<int>> Run { get; } = run;
+
+    public override Task<int> InvokeAsync(ParseResult parseResult, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("A verb runs on the host the program builds: use ProgramCommandLine.");
 }
 
 /// <summary>A command's options by name, and its positional arguments (such as a file).</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using PartnerGraph.Domain.Webhooks;
 using PartnerGraph.GraphQL.Common;
@@ -8,15 +9,38 @@ namespace PartnerGraph.Server.CommandLine;
 /// <summary>The verbs of webhooks: an operator registers and manages any organisation's endpoints (partners use the mutations).</summary>
 public static partial class Commands
 {
-    public static readonly IReadOnlyList<Command> Webhooks =
-    [
-        new("webhooks add", "webhooks add --org ORG --url URL --document FILE.graphql [--variables JSON]   a referralStatusChanged subscription POSTed to URL; the signing secret is shown once", Set("org", "url", "document", "variables"), AddWebhookAsync),
-        new("webhooks list", "webhooks list [--org ORG]                     endpoints: id, organisation, status (and why disabled), cursor, url", Set("org"), ListWebhooksAsync),
-        new("webhooks disable", "webhooks disable --id ID                      stop deliveries (webhooks replay starts them again)", Set("id"), DisableWebhookAsync),
-        new("webhooks rotate-secret", "webhooks rotate-secret --id ID                 a new signing secret, shown once; the old one signs too for Webhooks:PreviousSecretHours", Set("id"), RotateWebhookSecretAsync),
-        new("webhooks replay", "webhooks replay --id ID --from SEQ             deliver again from sequence SEQ on (and enable a disabled endpoint)", Set("id", "from"), ReplayWebhookAsync),
-        new("webhooks deliveries", "webhooks deliveries --id ID                    the latest 20 deliveries: sequence, status, attempts, next attempt, last error", Set("id"), ListWebhookDeliveriesAsync),
-    ];
+    [VerbGroup]
+    private static Command Webhooks() => Verb.Group(
+        "webhooks",
+        "Webhook endpoints of the organisations: referral status changes POSTed, signed (Standard Webhooks).",
+        Verb.Command("add", "Register an endpoint: a referralStatusChanged subscription POSTed to URL; the signing secret is shown once.",
+        [
+            Verb.Option("org", "ORG", "The organisation it delivers for.", required: true),
+            Verb.Option("url", "URL", "An https address that is public (Webhooks:AllowedAddresses allows others).", required: true),
+            Verb.Option("document", "FILE.graphql", "The referralStatusChanged subscription choosing the fields of each delivery.", required: true),
+            Verb.Option("variables", "JSON", "The document's variables, as a JSON object."),
+        ], AddWebhookAsync),
+        Verb.Command("list", "Endpoints: id, organisation, status (and why disabled), cursor, url (never secrets).",
+        [
+            Verb.Option("org", "ORG", "Only this organisation's."),
+        ], ListWebhooksAsync),
+        Verb.Command("disable", "Stop deliveries to an endpoint (webhooks replay starts them again).",
+        [
+            Verb.Option("id", "ID", "The endpoint's number, as webhooks list shows it.", required: true),
+        ], DisableWebhookAsync),
+        Verb.Command("rotate-secret", "A new signing secret, shown once; the old one signs too for Webhooks:PreviousSecretHours.",
+        [
+            Verb.Option("id", "ID", "The endpoint's number.", required: true),
+        ], RotateWebhookSecretAsync),
+        Verb.Command("replay", "Deliver again from a sequence on, and enable a disabled endpoint.",
+        [
+            Verb.Option("id", "ID", "The endpoint's number.", required: true),
+            Verb.Option("from", "SEQ", "The first sequence to deliver again (1 for every change on record).", required: true),
+        ], ReplayWebhookAsync),
+        Verb.Command("deliveries", "The latest 20 deliveries: sequence, status, attempts, next attempt, last error.",
+        [
+            Verb.Option("id", "ID", "The endpoint's number.", required: true),
+        ], ListWebhookDeliveriesAsync));
 
     private static async Task<int> AddWebhookAsync(WebApplication app, CommandOptions options)
     {

@@ -21,6 +21,7 @@ public static partial class PartnerGraphHost
 
     public static WebApplicationBuilder AddPartnerGraph(this WebApplicationBuilder builder)
     {
+        builder.AddServerUrls();
         builder.Services.AddSingleton<DatabasePreparation>();
         builder.Services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<DatabasePreparation>());
         builder.Services.AddPartnerGraphData(builder.Configuration, builder.Environment.ContentRootPath);

@@ -70,23 +70,71 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServerProcess> StartAsync(IDictionary<string, string>? environment = null, string? database = null, bool issuerAtOwnAddress = false, string? connectionString = null, bool ready = true)
     {
-        var port = FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}");
-        database ??= connectionString is null ? await TestDatabase.CopyAsync() : "";
-        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
-        {
-            ["ConnectionStrings__PartnerGraph"] = connectionString ?? TestDatabase.ConnectionString(database),
-            ["Demo__Seed"] = "false",
-        };
+        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var settings = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
         if (issuerAtOwnAddress)
         {
             settings["Identity__Issuer"] = url.ToString();
         }
 
-        var (process, output) = Launch(["--urls", url.ToString()], settings);
-        var server = new ServerProcess(process, output, url, database);
-        await server.WaitUntilAnsweringAsync(ready ? "/readyz" : "/healthz");
+        return await StartAtAsync(url, ["--urls", url.ToString()], settings, database, connectionString, ready);
+    }
+
+    /// <summary>
+    /// Starts the server with these arguments and environment, and none inherited that says where to listen: it is
+    /// started once it answers at url (a server elsewhere, or none, ends in a TimeoutException).
+    /// </summary>
+    public static async Task<ServerProcess> StartAtAsync(Uri url, IReadOnlyList<string> args, IDictionary<string, string> environment, string? database = null, string? connectionString = null, bool ready = true, TimeSpan? within = null)
+    {
+        var server = await LaunchAsync(url, args, environment, database, connectionString);
+        try
+        {
+            await server.WaitUntilAnsweringAsync(ready ? "/readyz" : "/healthz", within ?? TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
+    }
+
+    /// <summary>Launches the server and returns at once, whether or not it comes to listen (see <see cref="WaitForOutputAsync"/>).</summary>
+    public static async Task<ServerProcess> LaunchAsync(Uri url, IReadOnlyList<string> args, IDictionary<string, string> environment, string? database = null, string? connectionString = null)
+    {
+        database ??= connectionString is null ? await TestDatabase.CopyAsync() : "";
+        var settings = new Dictionary<string, string>(environment)
+        {
+            ["ConnectionStrings__PartnerGraph"] = connectionString ?? TestDatabase.ConnectionString(database),
+            ["Demo__Seed"] = "false",
+        };
+        var (process, output) = Launch(args, settings);
+        return new ServerProcess(process, output, url, database);
+    }
+
+    /// <summary>Waits until the process has printed what the predicate looks for, or has ended; true if it printed it.</summary>
+    public async Task<bool> WaitForOutputAsync(Func<string, bool> printed, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (printed(Output))
+            {
+                return true;
+            }
+
+            if (process.HasExited)
+            {
+                // The last lines may still be on their way from the pipes.
+                await process.WaitForExitAsync();
+                return printed(Output);
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
     }
 
     /// <summary>A client credentials token from the started server.</summary>
@@ -110,20 +158,52 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Runs one command-line verb to its end.</summary>
     public static async Task<(int ExitCode, string Output)> RunVerbAsync(string[] args, IDictionary<string, string>? environment = null, string? database = null)
     {
+        var run = await RunCommandLineAsync(args, environment, database, TimeSpan.FromMinutes(2));
+        return (run.ExitCode, run.Output);
+    }
+
+    /// <summary>
+    /// Runs the program with these arguments to its end, its standard error also apart; a process still running after
+    /// the timeout (a server, where a command was meant) is killed and the run throws a TimeoutException.
+    /// </summary>
+    public static async Task<CommandLineRun> RunCommandLineAsync(string[] args, IDictionary<string, string>? environment = null, string? database = null, TimeSpan? timeout = null)
+    {
         database ??= await TestDatabase.CopyAsync();
+        var errors = new StringBuilder();
         var (process, output) = Launch(args, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
         {
             ["ConnectionStrings__PartnerGraph"] = TestDatabase.ConnectionString(database),
-        });
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        lock (output)
+        }, errors);
+        using (process)
         {
-            return (process.ExitCode, output.ToString());
+            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+                lock (output)
+                {
+                    throw new TimeoutException($"{string.Join(' ', args)} was still running after {timeout}, and was killed:\n{output}");
+                }
+            }
+
+            // Without a timeout the last lines of the pipes are read before WaitForExitAsync returns.
+            await process.WaitForExitAsync();
+            lock (output)
+            {
+                lock (errors)
+                {
+                    return new CommandLineRun(process.ExitCode, output.ToString(), errors.ToString());
+                }
+            }
         }
     }
 
-    private static (Process, StringBuilder) Launch(IEnumerable<string> args, IDictionary<string, string> environment)
+    private static (Process, StringBuilder) Launch(IEnumerable<string> args, IDictionary<string, string> environment, StringBuilder? errors = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -139,6 +219,12 @@ public sealed class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        // Where to listen is what a test says, never what the test run's own environment happens to hold.
+        foreach (var inherited in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_URLS", "URLS", "Urls" })
+        {
+            info.Environment.Remove(inherited);
+        }
+
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment)
@@ -151,7 +237,17 @@ public sealed class ServerProcess : IAsyncDisposable
         process.StandardInput.Close();
         var printed = ServerOutput.Writer($"server process {process.Id}");
         process.OutputDataReceived += (_, e) => Append(output, printed, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, printed, e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            Append(output, printed, e.Data);
+            if (errors is not null && e.Data is not null)
+            {
+                lock (errors)
+                {
+                    errors.AppendLine(e.Data);
+                }
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return (process, output);
@@ -171,10 +267,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAnsweringAsync(string path)
+    private async Task WaitUntilAnsweringAsync(string path, TimeSpan within)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + within;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -199,7 +295,7 @@ public sealed class ServerProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The server did not answer {path} within 60 s:\n{Output}");
+        throw new TimeoutException($"The server did not answer {new Uri(Url, path)} within {within.TotalSeconds:0} s:\n{Output}");
     }
 
     /// <summary>Ends the process at once with SIGKILL, as a crash or an out-of-memory kill would: no shutdown runs.</summary>
@@ -227,3 +323,6 @@ public sealed class ServerProcess : IAsyncDisposable
         process.Dispose();
     }
 }
+
+/// <summary>How a run of the program ended: its exit code, all it printed, and its standard error alone.</summary>
+public sealed record CommandLineRun(int ExitCode, string Output, string Error);
