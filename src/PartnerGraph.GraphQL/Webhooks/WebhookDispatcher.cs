@@ -107,7 +107,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
                 .Select(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var id in free.Where(id => !delivering.ContainsKey(id)))
+        // A finished loop may not have removed itself yet: it counts as not delivering.
+        foreach (var id in free.Where(id => !delivering.TryGetValue(id, out var loop) || loop.IsCompleted))
         {
             if (await TryLeaseAsync(id, cancellationToken).ConfigureAwait(false))
             {

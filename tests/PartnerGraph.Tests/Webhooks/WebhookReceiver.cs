@@ -18,7 +18,6 @@ public sealed record ReceivedDelivery(string Id, string Timestamp, string Signat
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
     private readonly HttpListener listener = new();
     private readonly Lock gate = new();
     private readonly List<ReceivedDelivery> all = [];
@@ -91,22 +90,22 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return Accepted;
     }
 
-    /// <summary>Verifies a delivery as a receiver does: every v1 signature in the header against HMAC-SHA256 of id.timestamp.body.</summary>
-    public static bool Verify(string secret, string id, string timestamp, string signatureHeader, byte[] body)
+    /// <summary>Verifies a delivery as a receiver does (README's C# example): a v1 signature in the header that is HMAC-SHA256 of id.timestamp.body, the timestamp within 5 minutes.</summary>
+    public static bool VerifyWebhook(string secret, string? id, string? timestamp, string? signatures, byte[] body)
     {
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || (DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > Tolerance)
+        if (id is null || signatures is null || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > 300)
         {
             return false;
         }
 
         var key = Convert.FromBase64String(secret["whsec_".Length..]);
-        var signed = Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray();
-        var expected = HMACSHA256.HashData(key, signed);
-        foreach (var signature in signatureHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var expected = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray());
+        foreach (var signature in signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            var parts = signature.Split(',', 2);
-            if (parts.Length == 2 && parts[0] == "v1" && CryptographicOperations.FixedTimeEquals(expected, Convert.FromBase64String(parts[1])))
+            var given = new byte[32];
+            if (signature.Split(',', 2) is ["v1", var value] && Convert.TryFromBase64String(value, given, out var length)
+                && length == given.Length && CryptographicOperations.FixedTimeEquals(expected, given))
             {
                 return true;
             }
@@ -142,7 +141,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 var id = headers["webhook-id"] ?? "";
                 var timestamp = headers["webhook-timestamp"] ?? "";
                 var signature = headers["webhook-signature"] ?? "";
-                var valid = Secret is { } secret && Verify(secret, id, timestamp, signature, body.ToArray());
+                var valid = Secret is { } secret && VerifyWebhook(secret, id, timestamp, signature, body.ToArray());
                 var delivery = new ReceivedDelivery(id, timestamp, signature, body.ToArray(), valid, DateTime.UtcNow);
                 if (Interlocked.Exchange(ref held, null) is { } hold)
                 {

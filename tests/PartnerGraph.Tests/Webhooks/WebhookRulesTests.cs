@@ -28,7 +28,7 @@ public sealed class WebhookRulesTests
         var previous = WebhookSignature.NewSecret();
         var header = WebhookSignature.Header([current, previous], "evt_7", 1, body);
         Assert.Equal($"{WebhookSignature.Sign(current, "evt_7", 1, body)} {WebhookSignature.Sign(previous, "evt_7", 1, body)}", header);
-        Assert.True(WebhookReceiver.Verify(previous, "evt_7", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), WebhookSignature.Header([current, previous], "evt_7", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body), body));
+        Assert.True(WebhookReceiver.VerifyWebhook(previous, "evt_7", DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), WebhookSignature.Header([current, previous], "evt_7", DateTimeOffset.UtcNow.ToUnixTimeSeconds(), body), body));
     }
 
     [Fact]
