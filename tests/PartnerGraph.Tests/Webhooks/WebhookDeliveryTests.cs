@@ -139,6 +139,40 @@ public sealed class WebhookDeliveryTests(ITestOutputHelper output)
         _ = shelter;
     }
 
+    [Fact]
+    public async Task A_replay_delivers_a_backlog_in_order_and_each_delivery_is_in_the_access_log()
+    {
+        await using var server = await ServerProcess.StartAsync(Settings());
+        await using var receiver = new WebhookReceiver(ServerProcess.FreePort());
+        var atd = new GraphQLClient(new HttpClient { BaseAddress = server.Url }, await server.TokenAsync());
+        var shelter = new GraphQLClient(new HttpClient { BaseAddress = server.Url }, await server.TokenAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret));
+        var (id, secret) = await AddAsync(atd, receiver.Url);
+        receiver.Secret = secret;
+        (await atd.PostAsync("mutation($input: WebhookIdInput!) { disableWebhook(input: $input) { webhook { status } } }", new { input = new { webhookId = id } })).AssertNoErrors();
+
+        // A backlog while the endpoint is disabled, then a replay of all of it.
+        var expected = new List<long>();
+        for (var i = 0; i < 20; i++)
+        {
+            expected.AddRange(await ReferralsFlow.CompleteOneAsync(atd, shelter));
+        }
+
+        Assert.Empty(receiver.All);
+        var clock = Stopwatch.StartNew();
+        (await atd.PostAsync("mutation($input: ReplayWebhookInput!) { replayWebhook(input: $input) { webhook { status } } }", new { input = new { webhookId = id, fromSequence = expected[0] } }))
+            .AssertNoErrors();
+        var accepted = await receiver.WaitForAsync(expected.Count, Wait);
+        output.WriteLine($"{expected.Count} events replayed in {clock.Elapsed.TotalSeconds:0.00} s: {expected.Count / clock.Elapsed.TotalSeconds:0} deliveries/s (one endpoint, one at a time)");
+
+        Assert.Equal(expected.Select(s => $"evt_{s}"), accepted.Select(d => d.Id));
+        Assert.Equal(expected.Count, receiver.All.Count);
+        var log = (await atd.PostAsync(
+            "query($client: String!) { accessLog(first: 100, filter: { clientId: $client }) { totalCount nodes { clientId operationType outcome } } }",
+            new { client = $"webhook:{GlobalIdKey(id)}" })).AssertNoErrors().Data!["accessLog"]!;
+        Assert.Equal(expected.Count, log["totalCount"]!.GetValue<int>());
+        Assert.All(log["nodes"]!.AsArray(), n => Assert.Equal("subscription", n!["operationType"]!.GetValue<string>()));
+    }
+
     public static async Task<(string Id, string Secret)> AddAsync(GraphQLClient client, string url, string document = Document)
     {
         var payload = (await client.PostAsync(
@@ -159,6 +193,8 @@ public sealed class WebhookDeliveryTests(ITestOutputHelper output)
         var start = readme.IndexOf('\n', readme.IndexOf("```", marker, StringComparison.Ordinal)) + 1;
         return readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
     }
+
+    private static string GlobalIdKey(string id) => System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(id)).Split(':')[1];
 
     private static async Task<string> LeaseOwnerAsync(ServerProcess server)
     {
