@@ -118,15 +118,18 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
     }
 
+    // Lease writes are transactions, so on SQLite they take the writers' turn (SqliteWriteGate) like every other write
+    // and never meet a writer mid-transaction with SQLITE_BUSY.
+
     /// <summary>The conditional UPDATE that makes one instance the owner: it matches only while no other live instance holds the lease.</summary>
     private async Task<bool> TryLeaseAsync(long id, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var until = now + Lease;
         await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.WebhookEndpoints
+        return await db.InTransactionAsync(ct => db.WebhookEndpoints
             .Where(e => e.Id == id && e.Status == WebhookStatus.Active && (e.LeaseOwner == null || e.LeaseOwner == InstanceId || e.LeaseExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, InstanceId).SetProperty(e => e.LeaseExpiresAt, until), cancellationToken).ConfigureAwait(false) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, InstanceId).SetProperty(e => e.LeaseExpiresAt, until), ct), cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Renews the lease while this instance still holds it; false when it was lost (expired and taken, or the endpoint disabled).</summary>
@@ -134,9 +137,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
     {
         var until = clock.GetUtcNow().UtcDateTime + Lease;
         await using var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await db.WebhookEndpoints
+        return await db.InTransactionAsync(ct => db.WebhookEndpoints
             .Where(e => e.Id == id && e.Status == WebhookStatus.Active && e.LeaseOwner == InstanceId)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseExpiresAt, until), cancellationToken).ConfigureAwait(false) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseExpiresAt, until), ct), cancellationToken).ConfigureAwait(false) == 1;
     }
 
     private async Task ReleaseAsync(long id)
@@ -144,8 +147,8 @@ public sealed partial class WebhookDispatcher : BackgroundService
         try
         {
             await using var db = await databases.CreateDbContextAsync().ConfigureAwait(false);
-            await db.WebhookEndpoints.Where(e => e.Id == id && e.LeaseOwner == InstanceId)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, (string?)null).SetProperty(e => e.LeaseExpiresAt, (DateTime?)null)).ConfigureAwait(false);
+            await db.InTransactionAsync(ct => db.WebhookEndpoints.Where(e => e.Id == id && e.LeaseOwner == InstanceId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, (string?)null).SetProperty(e => e.LeaseExpiresAt, (DateTime?)null), ct)).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -154,32 +157,26 @@ public sealed partial class WebhookDispatcher : BackgroundService
         }
     }
 
-    /// <summary>One endpoint's deliveries while this instance holds its lease.</summary>
-    private async Task DeliverAsync(long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// One endpoint's deliveries while this instance holds its lease. The lease is renewed every third of its length
+    /// beside the work, also while a receiver takes its time to answer; once it is lost the work in hand is abandoned
+    /// (the new holder delivers it again from the cursor).
+    /// </summary>
+    private async Task DeliverAsync(long id, CancellationToken stopping)
     {
-        var renewAt = clock.GetUtcNow() + (Lease / 3);
+        using var held = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var renewing = RenewWhileHeldAsync(id, held);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (!held.IsCancellationRequested)
             {
-                if (clock.GetUtcNow() >= renewAt)
-                {
-                    if (!await RenewAsync(id, cancellationToken).ConfigureAwait(false))
-                    {
-                        LogLeaseLost(id);
-                        return;
-                    }
-
-                    renewAt = clock.GetUtcNow() + (Lease / 3);
-                }
-
                 TimeSpan? wait;
                 var signal = advanced.Task;
                 try
                 {
-                    wait = await StepAsync(id, cancellationToken).ConfigureAwait(false);
+                    wait = await StepAsync(id, held.Token).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception e) when (e is not OperationCanceledException || !held.IsCancellationRequested)
                 {
                     LogStepFailed(id, e.GetType().Name);
                     wait = Poll;
@@ -187,25 +184,65 @@ public sealed partial class WebhookDispatcher : BackgroundService
 
                 if (wait is null)
                 {
+                    await held.CancelAsync().ConfigureAwait(false);
                     await ReleaseAsync(id).ConfigureAwait(false);
                     return;
                 }
 
-                var until = renewAt - clock.GetUtcNow();
-                var delay = wait.Value < until ? wait.Value : until;
-                if (delay > TimeSpan.Zero)
+                if (wait.Value > TimeSpan.Zero)
                 {
-                    await Task.WhenAny(signal, Task.Delay(delay, clock, cancellationToken)).ConfigureAwait(false);
+                    await Task.WhenAny(signal, Task.Delay(wait.Value, clock, held.Token)).ConfigureAwait(false);
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (held.IsCancellationRequested)
         {
-            await ReleaseAsync(id).ConfigureAwait(false);
+            // stopping, or the lease was lost
         }
         finally
         {
+            await held.CancelAsync().ConfigureAwait(false);
+            await renewing.ConfigureAwait(false);
+            if (stopping.IsCancellationRequested)
+            {
+                await ReleaseAsync(id).ConfigureAwait(false);
+            }
+
             delivering.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Renews the lease every third of its length until the work ends; when it cannot, the work is cancelled.</summary>
+    private async Task RenewWhileHeldAsync(long id, CancellationTokenSource held)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(Lease / 3, clock, held.Token).ConfigureAwait(false);
+                bool renewed;
+                try
+                {
+                    renewed = await RenewAsync(id, held.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The database is away: try again; the lease may still run out, and then it is lost.
+                    LogStepFailed(id, e.GetType().Name);
+                    continue;
+                }
+
+                if (!renewed)
+                {
+                    LogLeaseLost(id);
+                    await held.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (held.IsCancellationRequested)
+        {
+            // the work ended
         }
     }
 
