@@ -8,6 +8,7 @@ using PartnerGraph.Domain.Programmes;
 using PartnerGraph.Domain.Referrals;
 using PartnerGraph.Domain.Sharing;
 using PartnerGraph.Domain.Statistics;
+using PartnerGraph.Domain.Webhooks;
 
 namespace PartnerGraph.Data;
 
@@ -33,6 +34,8 @@ public sealed class PartnerGraphDbContext(DbContextOptions<PartnerGraphDbContext
     public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
     public DbSet<PrivacyBudget> PrivacyBudgets => Set<PrivacyBudget>();
     public DbSet<StatisticsRelease> StatisticsReleases => Set<StatisticsRelease>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -12,6 +12,7 @@ using PartnerGraph.GraphQL.Referrals;
 using PartnerGraph.GraphQL.Statistics;
 using PartnerGraph.GraphQL.Transport;
 using PartnerGraph.GraphQL.Viewer;
+using PartnerGraph.GraphQL.Webhooks;
 
 namespace PartnerGraph.GraphQL;
 
@@ -47,6 +48,7 @@ public static class GraphQLServiceCollectionExtensions
             // One span around validation and execution, named by the operation; never the document or its variables.
             .UseTelemetry(telemetry => telemetry.RecordDocument = false));
         services.AddOperationPipeline();
+        services.AddPartnerGraphWebhooks();
         services.AddPartnerGraphTransports();
         return services;
     }

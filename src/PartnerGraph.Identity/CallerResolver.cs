@@ -99,6 +99,19 @@ public sealed class CallerResolver(
     }
 
     /// <summary>
+    /// The scopes an organisation holds now: those of its enabled clients together. A webhook's deliveries run under
+    /// them, so an organisation whose clients lose referrals.read stops receiving, as a subscriber would.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> OrganisationScopesAsync(string organisationId, bool fresh, CancellationToken cancellationToken)
+    {
+        var permissions = await CachedAsync(("organisation-scopes", organisationId), fresh, async db => await db.PartnerClients
+            .Where(c => c.OrganisationId == organisationId && !c.Disabled)
+            .Select(c => db.Set<OpenIddictEntityFrameworkCoreApplication>().Where(a => a.ClientId == c.ClientId).Select(a => a.Permissions).FirstOrDefault())
+            .ToListAsync(cancellationToken), cancellationToken);
+        return permissions.SelectMany(p => new ClientStatus(true, false, p).Scopes).Where(Scopes.IsKnown).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// Read again at most every ClientStatusCacheSeconds, so a revoked token, a disabled client's (or analyst's) live
     /// tokens stop, and a change to trusted-documents-only takes hold, within that time.
     /// </summary>
@@ -127,6 +140,8 @@ public sealed class CallerResolver(
             .Where(p => p.StartsWith(OpenIddictConstants.Permissions.Prefixes.Scope, StringComparison.Ordinal))
             .Select(p => p[OpenIddictConstants.Permissions.Prefixes.Scope.Length..])
             .ToHashSet(StringComparer.Ordinal);
+
+        public IReadOnlySet<string> Scopes => scopes;
 
         public bool Holds(string scope) => scopes.Contains(scope);
     }

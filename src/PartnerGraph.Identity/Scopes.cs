@@ -10,9 +10,10 @@ public static class Scopes
     public const string CoverageRead = "coverage.read";
     public const string CoverageWrite = "coverage.write";
     public const string AuditRead = "audit.read";
+    public const string WebhooksManage = "webhooks.manage";
 
     public static readonly IReadOnlyList<string> All =
-        [StatisticsRead, CasesWrite, ReferralsRead, ReferralsWrite, CoverageRead, CoverageWrite, AuditRead];
+        [StatisticsRead, CasesWrite, ReferralsRead, ReferralsWrite, CoverageRead, CoverageWrite, AuditRead, WebhooksManage];
 
     public static bool IsKnown(string scope) => All.Contains(scope, StringComparer.Ordinal);
 }
@@ -25,7 +26,7 @@ public static class RoleBundles
         ["government-analyst"] = [Scopes.StatisticsRead, Scopes.CoverageRead],
         ["government-referral-officer"] = [Scopes.ReferralsRead, Scopes.ReferralsWrite, Scopes.StatisticsRead],
         ["ngo-partner"] = [Scopes.StatisticsRead, Scopes.CasesWrite, Scopes.ReferralsRead, Scopes.ReferralsWrite, Scopes.CoverageRead, Scopes.CoverageWrite],
-        ["integrator"] = [Scopes.ReferralsRead],
+        ["integrator"] = [Scopes.ReferralsRead, Scopes.WebhooksManage],
         ["auditor"] = [Scopes.AuditRead],
     };
 }

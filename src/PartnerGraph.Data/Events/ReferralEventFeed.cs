@@ -59,7 +59,10 @@ public sealed partial class ReferralEventFeed : BackgroundService
         signal.Signalled += () => wake.Writer.TryWrite(true);
     }
 
-    /// <summary>The last sequence this instance has handed on.</summary>
+    /// <summary>Raised after the head has moved on (new events handed on); webhook deliveries wait for it.</summary>
+    public event Action? Advanced;
+
+    /// <summary>The last sequence this instance has handed on: every event up to it is in the outbox, with no gap still to fill.</summary>
     public long Head
     {
         get
@@ -170,6 +173,11 @@ public sealed partial class ReferralEventFeed : BackgroundService
                         listener.Offer(e);
                     }
                 }
+            }
+
+            if (handedOn > 0)
+            {
+                Advanced?.Invoke();
             }
 
             if (handedOn < batch.Count)

@@ -70,4 +70,15 @@ public static class ErrorCodes
     /// <summary>Apollo's automatic persisted queries: a version of the protocol other than 1 (Apollo's clients then stop using it).</summary>
     public const string PersistedQueryNotSupported = "PERSISTED_QUERY_NOT_SUPPORTED";
     public const string Timeout = "TIMEOUT";
+
+    public const string WebhookUrlInvalid = "WEBHOOK_URL_INVALID";
+    public const string WebhookHttpsRequired = "WEBHOOK_HTTPS_REQUIRED";
+    public const string WebhookHostNotFound = "WEBHOOK_HOST_NOT_FOUND";
+
+    /// <summary>The url is, or resolves to, an address webhooks may not reach (loopback, private, link-local, metadata ...).</summary>
+    public const string WebhookAddressNotAllowed = "WEBHOOK_ADDRESS_NOT_ALLOWED";
+    public const string WebhookDocumentInvalid = "WEBHOOK_DOCUMENT_INVALID";
+    public const string WebhookVariablesInvalid = "WEBHOOK_VARIABLES_INVALID";
+    public const string WebhookNotFound = "WEBHOOK_NOT_FOUND";
+    public const string WebhookLimitReached = "WEBHOOK_LIMIT_REACHED";
 }

@@ -43,6 +43,9 @@ public sealed class RequestContext : Dictionary<string, object?>
 
     public TimeProvider Clock { get; }
 
+    /// <summary>The one event a subscription is run for when the server delivers it itself (a webhook), instead of a stream of them.</summary>
+    public object? Event { get; init; }
+
     /// <summary>What disclosure control did to this request's answer, for the access log.</summary>
     public DisclosureAccount Disclosure { get; } = new();
 

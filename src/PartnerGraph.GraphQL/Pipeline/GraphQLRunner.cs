@@ -18,6 +18,9 @@ public sealed class GraphQLRunner(IDocumentExecuter executer, IDocumentValidator
 {
     private readonly ConditionalWeakTable<GraphQLDocument, ValidatedSchemas> validated = new();
 
+    /// <summary>How long answering one request may take.</summary>
+    public TimeSpan ExecutionTimeout => TimeSpan.FromSeconds(limits.Value.ExecutionTimeoutSeconds);
+
     /// <summary>Runs a query or mutation, or starts a subscription (its result then carries Streams, not yet listened to).</summary>
     public async Task<ExecutionResult> ExecuteAsync(ISchema schema, IDictionary<string, object?> userContext, GraphQLRequest request, GraphQLDocument? document, CancellationToken cancellationToken)
     {

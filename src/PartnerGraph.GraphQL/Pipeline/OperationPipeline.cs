@@ -23,6 +23,12 @@ public sealed record OperationCall(TransportKind Transport, CallerCredential Cre
     /// <summary>The long-lived connection it runs on: a subscription needs one, and ends with it.</summary>
     public ClientConnection? Connection { get; init; }
 
+    /// <summary>
+    /// An event the server delivers itself (a webhook's): a subscription is run for this event alone, as a subscriber
+    /// would receive it, and answered with its one result (or none, when the document's arguments leave it out).
+    /// </summary>
+    public object? Event { get; init; }
+
     /// <summary>A transport's own rule on operation types (GET runs queries only): a refusal, or null to let it run.</summary>
     public Func<OperationType, OperationRefusal?>? RefuseOperation { get; init; }
 }
@@ -147,10 +153,15 @@ public sealed class OperationPipeline(
             }
 
             // The request context, and the run.
-            var context = record.Context = new RequestContext(caller, databases, clock, ct => rates.TakeAsync(ClientKey.Of(caller), clock, ct));
+            var context = record.Context = new RequestContext(caller, databases, clock, ct => rates.TakeAsync(ClientKey.Of(caller), clock, ct)) { Event = call.Event };
             if (operation == OperationType.Subscription && call.Connection is { } connection)
             {
                 return await SubscribeAsync(record, connection, schema, context, request, document!, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (operation == OperationType.Subscription && call.Event is not null)
+            {
+                return await AnsweredAsync(record, await RunForEventAsync(schema, context, request, document, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
             }
 
             var result = await runner.ExecuteAsync(schema, context, request, document, cancellationToken).ConfigureAwait(false);
@@ -224,6 +235,22 @@ public sealed class OperationPipeline(
         }
     }
 
+    /// <summary>A subscription run for the one event its context carries: the result of that event, or one with no data when the stream ends without it.</summary>
+    private async Task<ExecutionResult> RunForEventAsync(ISchema schema, RequestContext context, GraphQLRequest request, GraphQLDocument? document, CancellationToken cancellationToken)
+    {
+        var result = await runner.ExecuteAsync(schema, context, request, document, cancellationToken).ConfigureAwait(false);
+        if (result.Streams is not { Count: > 0 } streams)
+        {
+            return result;
+        }
+
+        var first = new FirstResult();
+        using (streams.Values.Single().Subscribe(first))
+        {
+            return await first.Task.WaitAsync(runner.ExecutionTimeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task<OperationOutcome> AnsweredAsync(OperationRecord record, ExecutionResult result)
     {
         await RecordAsync(record, Describe(record, result)).ConfigureAwait(false);
@@ -259,6 +286,20 @@ public sealed class OperationPipeline(
     {
         Errors = [new ExecutionError("A subscription needs a stream: open a WebSocket (graphql-transport-ws) at /graphql, or POST with Accept: text/event-stream (graphql-sse).") { Code = ErrorCodes.SubscriptionRequiresStream }],
     };
+
+    /// <summary>The first result of a stream, or an empty result (executed, no data) when it completes without one.</summary>
+    private sealed class FirstResult : IObserver<ExecutionResult>
+    {
+        private readonly TaskCompletionSource<ExecutionResult> first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<ExecutionResult> Task => first.Task;
+
+        public void OnNext(ExecutionResult value) => first.TrySetResult(value);
+
+        public void OnError(Exception error) => first.TrySetException(error);
+
+        public void OnCompleted() => first.TrySetResult(new ExecutionResult { Executed = true });
+    }
 
     /// <summary>What is known of an operation as it goes through the steps, for its one access log entry.</summary>
     private sealed class OperationRecord(TransportKind transport, TimeProvider clock)

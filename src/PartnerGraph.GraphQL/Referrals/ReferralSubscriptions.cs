@@ -35,6 +35,12 @@ public sealed class ReferralSubscriptions(ReferralEventFeed feed) : IRootFields
                     throw new UserError(ErrorCodes.InvalidCursor, "after is a sequence you received: 0 or more.");
                 }
 
+                if (request.Event is ReferralStatusChange delivered)
+                {
+                    // A webhook's delivery: the one event, when the document's referralId (if any) names its referral.
+                    return new OneEvent(referralId is null || referralId == delivered.ReferralId ? delivered : null);
+                }
+
                 if (referralId is { } one)
                 {
                     await using var db = await c.OpenDatabaseAsync();
@@ -46,5 +52,25 @@ public sealed class ReferralSubscriptions(ReferralEventFeed feed) : IRootFields
 
                 return await feed.SubscribeAsync(caller.OrganisationId, referralId, after, request.PayForPageAsync, c.CancellationToken);
             });
+    }
+}
+
+/// <summary>A stream of at most one event, for a subscription run for one event (a webhook's delivery).</summary>
+internal sealed class OneEvent(ReferralStatusChange? change) : IObservable<ReferralStatusChange>, IDisposable
+{
+    public IDisposable Subscribe(IObserver<ReferralStatusChange> observer)
+    {
+        if (change is not null)
+        {
+            observer.OnNext(change);
+        }
+
+        observer.OnCompleted();
+        return this;
+    }
+
+    public void Dispose()
+    {
+        // nothing runs on after the one event
     }
 }

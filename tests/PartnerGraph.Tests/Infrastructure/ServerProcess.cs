@@ -34,6 +34,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The server's process id (webhook leases name their owner by it).</summary>
+    public int ProcessId => process.Id;
+
     /// <summary>False once the process has ended (crashed or killed).</summary>
     public bool IsRunning => !process.HasExited;
 
