@@ -39,7 +39,7 @@ public sealed class CommandLineTests
     {
         var run = await ServerProcess.RunCommandLineAsync(["--help"], timeout: CommandTime);
 
-        foreach (var verb in new[] { "migrate", "seed-demo", "export-schema", "partners", "clients", "documents", "agreements", "budgets", "users", "import-cases" })
+        foreach (var verb in new[] { "migrate", "seed-demo", "export-schema", "partners", "clients", "documents", "agreements", "budgets", "users", "import-cases", "webhooks" })
         {
             Assert.Contains($"  {verb} ", run.Output, StringComparison.Ordinal);
         }
