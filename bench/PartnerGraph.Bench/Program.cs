@@ -16,6 +16,12 @@ if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
     return 0;
 }
 
+if (args is ["cases-csv", var csvPath, var csvRows])
+{
+    CaseCsv.Write(csvPath, int.Parse(csvRows, CultureInfo.InvariantCulture));
+    return 0;
+}
+
 if (args is ["broadcast-server", var port, var intervalMs])
 {
     await BroadcastFloor.ServeAsync(int.Parse(port, CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(int.Parse(intervalMs, CultureInfo.InvariantCulture)));
