@@ -33,7 +33,7 @@ public static class CaseRecordBulkWriter
     private const int ProgressEvery = 10_000;
 
     /// <summary>New rows counted into the cubes at once on SQLite: the batch's pages are still in the cache when its GROUP BYs read them.</summary>
-    private const int CubeBatch = 100_000;
+    internal const int CubeBatch = 100_000;
 
     /// <summary>SQLite's page cache during an import, in KiB (negative: a size, not a page count).</summary>
     private const int LargeCacheKib = -131_072;
@@ -131,7 +131,7 @@ public static class CaseRecordBulkWriter
         ArgumentNullException.ThrowIfNull(records);
         return !db.Database.IsSqlite() ? throw new NotSupportedException("WriteInTransactionAsync is SQLite's.")
             : db.Database.CurrentTransaction is null ? throw new InvalidOperationException("WriteInTransactionAsync needs the caller's transaction.")
-            : Task.FromResult(InsertEach(db, records, progress, cancellationToken));
+            : Task.FromResult(InsertEach(db, records, CubeBatch, progress, cancellationToken));
     }
 
     /// <summary>
@@ -159,18 +159,18 @@ public static class CaseRecordBulkWriter
     {
         await using (await TuneSqliteAsync(db, cancellationToken))
         {
-            return await db.InTransactionAsync(ct => Task.FromResult(InsertEach(db, records(), progress, ct)), cancellationToken);
+            return await db.InTransactionAsync(ct => Task.FromResult(InsertEach(db, records(), CubeBatch, progress, ct)), cancellationToken);
         }
     }
 
     /// <summary>
     /// In the current transaction: lifts the cube insert trigger (seven upserts a row, most of an import's time), inserts
-    /// each record with one prepared statement, counts each <see cref="CubeBatch"/> of new rows into the cubes with one
+    /// each record with one prepared statement, counts each <paramref name="cubeBatch"/> new rows into the cubes with one
     /// GROUP BY per cube, and puts the trigger back as it was, all before the caller commits. SQLite's DDL is
     /// transactional: no other connection ever sees the table without its trigger, and a rollback (an error, a bad row,
     /// a killed process) leaves trigger, records and cubes as they were.
     /// </summary>
-    private static long InsertEach(PartnerGraphDbContext db, IEnumerable<CaseRecord> records, IProgress<long>? progress, CancellationToken cancellationToken)
+    internal static long InsertEach(PartnerGraphDbContext db, IEnumerable<CaseRecord> records, int cubeBatch, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
@@ -194,7 +194,7 @@ public static class CaseRecordBulkWriter
                 command.ExecuteNonQuery();
                 last = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
                 InsertColumns.SetId(record, last);
-                if (++written % CubeBatch == 0)
+                if (++written % cubeBatch == 0)
                 {
                     Count(cubes, counted, last);
                     counted = last;
