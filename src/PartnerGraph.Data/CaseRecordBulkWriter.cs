@@ -168,22 +168,27 @@ public static class CaseRecordBulkWriter
     /// each record with one prepared statement, counts each <paramref name="cubeBatch"/> new rows into the cubes with one
     /// GROUP BY per cube, and puts the trigger back as it was, all before the caller commits. SQLite's DDL is
     /// transactional: no other connection ever sees the table without its trigger, and a rollback (an error, a bad row,
-    /// a killed process) leaves trigger, records and cubes as they were.
+    /// a killed process) leaves trigger, records and cubes as they were. A schema without the trigger keeps no cubes,
+    /// and none are counted.
     /// </summary>
     internal static long InsertEach(PartnerGraphDbContext db, IEnumerable<CaseRecord> records, int cubeBatch, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var connection = (SqliteConnection)db.Database.GetDbConnection();
         var transaction = (SqliteTransaction)db.Database.CurrentTransaction!.GetDbTransaction();
-        var trigger = Scalar(connection, transaction, $"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '{SqliteCaseCubes.InsertTrigger}'") as string
-            ?? throw new InvalidOperationException($"The case records have no {SqliteCaseCubes.InsertTrigger} trigger: migrate the database first.");
-        Scalar(connection, transaction, $"DROP TRIGGER \"{SqliteCaseCubes.InsertTrigger}\"");
+        // A schema without the trigger (EnsureCreated, no migrations) keeps no cubes: then neither does this.
+        var trigger = Scalar(connection, transaction, $"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = '{SqliteCaseCubes.InsertTrigger}'") as string;
+        if (trigger is not null)
+        {
+            Scalar(connection, transaction, $"DROP TRIGGER \"{SqliteCaseCubes.InsertTrigger}\"");
+        }
+
         var last = Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(\"Id\"), 0) FROM \"CaseRecords\""), CultureInfo.InvariantCulture);
 
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         var columns = InsertColumns.Of(db, command);
         command.Prepare();
-        var cubes = SqliteCaseCubes.AddRange.Select(sql => Prepared(connection, transaction, sql)).ToList();
+        var cubes = trigger is null ? [] : SqliteCaseCubes.AddRange.Select(sql => Prepared(connection, transaction, sql)).ToList();
         try
         {
             var counted = last;
@@ -208,7 +213,11 @@ public static class CaseRecordBulkWriter
             }
 
             Count(cubes, counted, last);
-            Scalar(connection, transaction, trigger);
+            if (trigger is not null)
+            {
+                Scalar(connection, transaction, trigger);
+            }
+
             progress?.Report(written);
             return written;
         }
