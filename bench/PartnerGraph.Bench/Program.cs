@@ -1,18 +1,25 @@
 using System.Globalization;
 using System.Text;
 
-// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor]
+// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor|import]
 // (subscriptions ends with the floor under it, a bare WebSocket broadcast; floor measures that alone).
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
 // caseStatistics requests per scenario after BENCH_WARMUP_SECONDS [10] of them, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
 // BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them,
 // BENCH_SEND_INTERVAL_MS [50, the server's default] between two writes to one subscriber, on the servers and on the floor's.
-// BENCH_DATABASE=/path keeps the seeded database.
+// BENCH_DATABASE=/path keeps the seeded database. BENCH_IMPORT_ROWS [1000000] rows in the import scenario's file.
+// PartnerGraph.Bench cases-csv FILE ROWS writes that file alone (synthetic, valid for --org atd).
 // PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
 var verb = args.Length > 0 ? args[0] : "all";
 if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
 {
     Console.WriteLine(await ReferralsBench.LoadOnlyAsync(FindRoot(), new Uri(url), target, int.Parse(connectionCount, CultureInfo.InvariantCulture), TimeSpan.FromSeconds(int.Parse(loadSeconds, CultureInfo.InvariantCulture))));
+    return 0;
+}
+
+if (args is ["cases-csv", var csvPath, var csvRows])
+{
+    CaseCsv.Write(csvPath, int.Parse(csvRows, CultureInfo.InvariantCulture));
     return 0;
 }
 
@@ -22,7 +29,7 @@ if (args is ["broadcast-server", var port, var intervalMs])
     return 0;
 }
 
-string[] verbs = ["all", "statistics", "referrals", "subscriptions", "floor"];
+string[] verbs = ["all", "statistics", "referrals", "subscriptions", "floor", "import"];
 if (!verbs.Contains(verb))
 {
     Console.Error.WriteLine($"usage: PartnerGraph.Bench [{string.Join('|', verbs)}]");
@@ -61,6 +68,12 @@ if (verb is "all" or "subscriptions" or "floor")
     }
 
     Add($"The floor: a bare WebSocket broadcast of {rate} events a second to the same receivers, writes to a receiver at most every {interval} ms", await BroadcastFloor.RunAsync(subscribers, rate, seconds, warmUp, interval));
+}
+
+if (verb is "all" or "import")
+{
+    var rows = Setting("BENCH_IMPORT_ROWS", 1_000_000);
+    Add($"import-cases of {rows:N0} rows into SQLite", await ImportBench.RunAsync(server, rows));
 }
 
 var results = Path.Combine(root, "bench", $"results-{verb}.md");

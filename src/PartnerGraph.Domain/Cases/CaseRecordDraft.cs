@@ -33,18 +33,23 @@ public sealed record CaseRecordDraft
     /// <summary>ACTIVE when left out.</summary>
     public string? Status { get; init; }
 
-    /// <summary>Checks every field; a field holding personal data is reported as such and not checked further.</summary>
-    public CaseIntakeResult Validate(CaseRecorder recorder, CaseGeography geography, TimeProvider clock)
+    /// <summary>
+    /// Checks every field; a field holding personal data is reported as such and not checked further. An import passes
+    /// its <paramref name="guard"/> (<see cref="PersonalData.PersonalDataMemo"/>), which answers as
+    /// <see cref="PersonalData.PersonalDataGuard.Find"/> does.
+    /// </summary>
+    public CaseIntakeResult Validate(CaseRecorder recorder, CaseGeography geography, TimeProvider clock, PersonalData.PersonalDataMemo? guard = null)
     {
         ArgumentNullException.ThrowIfNull(recorder);
         ArgumentNullException.ThrowIfNull(geography);
         ArgumentNullException.ThrowIfNull(clock);
         var now = clock.GetUtcNow();
         var fields = new Fields(
-        [
-            IdentifiedOn, Province, District, AgeBand, Sex, Nationality, PopulationGroup, MigrationStatus, ExploitationType,
-            VictimStatus, IdentificationSource, Status,
-        ]);
+            guard,
+            [
+                IdentifiedOn, Province, District, AgeBand, Sex, Nationality, PopulationGroup, MigrationStatus, ExploitationType,
+                VictimStatus, IdentificationSource, Status,
+            ]);
 
         var identifiedOn = fields.Day(DateOnly.FromDateTime(now.ToOffset(ThailandOffset).DateTime));
         var province = fields.Province(geography, recorder);
@@ -92,13 +97,13 @@ public sealed record CaseRecordDraft
         private readonly bool[] refused = new bool[CaseFields.All.Count];
 
         /// <summary>The values in the order of <see cref="CaseField"/>.</summary>
-        public Fields(string?[] values)
+        public Fields(PersonalData.PersonalDataMemo? guard, string?[] values)
         {
             for (var i = 0; i < values.Length; i++)
             {
                 var field = (CaseField)i;
                 var value = values[i];
-                if (PersonalData.PersonalDataGuard.Find(value) is { } kind)
+                if ((guard is null ? PersonalData.PersonalDataGuard.Find(value) : guard.Find(value)) is { } kind)
                 {
                     refused[i] = true;
                     Problems.Add(new(field, CaseProblemCodes.PersonalDataNotAllowed, $"holds what looks like {PersonalData.PersonalDataGuard.Describe(kind)}. Case records never carry personal data: remove it."));

@@ -4,14 +4,16 @@ using Microsoft.EntityFrameworkCore;
 using PartnerGraph.Data;
 using PartnerGraph.Data.ReferenceData;
 using PartnerGraph.Domain.Cases;
+using PartnerGraph.Domain.PersonalData;
 
 namespace PartnerGraph.Server.CommandLine;
 
 /// <summary>
 /// import-cases: case records from a CSV file, for one recording organisation, with the validation of the recordCase
-/// mutation. The whole file is checked first and every bad row reported by line and column; a file with one bad row
-/// imports nothing. A good file is imported in one transaction. No value of a row is ever printed, whether or not it
-/// failed the personal-data guard: only line numbers, column names and what is expected.
+/// mutation. The file is read once: each good row is written as it is read, in one transaction, and every bad row is
+/// reported by line and column; a file with one bad row imports nothing (the transaction rolls back, the cubes with
+/// it). No value of a row is ever printed, whether or not it failed the personal-data guard: only line numbers, column
+/// names and what is expected.
 /// </summary>
 public sealed class CaseImport
 {
@@ -22,6 +24,7 @@ public sealed class CaseImport
     private readonly CaseRecorder recorder;
     private readonly CaseGeography geography;
     private readonly TimeProvider clock;
+    private readonly PersonalDataMemo guard = new();
 
     public CaseImport(string path, CaseRecorder recorder, CaseGeography geography, TimeProvider clock)
     {
@@ -34,26 +37,36 @@ public sealed class CaseImport
     /// <summary>Validates the whole file: the problems by line (none for a good file) and the count of rows.</summary>
     public ImportCheck Check(IProgress<(long Done, long Total)>? progress = null)
     {
-        var problems = new List<ImportProblem>();
-        var messages = new Dictionary<string, string>(StringComparer.Ordinal);
-        long rows = 0;
+        var check = new Checked();
         foreach (var row in Rows(progress))
         {
-            rows++;
-            foreach (var problem in row.Problems)
+            check.Add(row);
+        }
+
+        return check.Result;
+    }
+
+    /// <summary>
+    /// The file's records in one reading, for the writer: each good row's record as it is read, as long as no row had a
+    /// problem; after the first bad row the rest is only checked, and at the end <see cref="ImportRefusedException"/>
+    /// carries every problem, so that the writer's transaction rolls back whatever it had written.
+    /// </summary>
+    public IEnumerable<CaseRecord> Records(IProgress<(long Done, long Total)>? progress = null)
+    {
+        var check = new Checked();
+        foreach (var row in Rows(progress))
+        {
+            if (check.Add(row) && check.Problems.Count == 0)
             {
-                // The messages repeat a handful of texts; kept once each, a million problems stay small.
-                var message = messages.TryGetValue(problem.Message, out var known) ? known : messages[problem.Message] = problem.Message;
-                problems.Add(problem with { Message = message });
+                yield return row.Record!;
             }
         }
 
-        return new ImportCheck(rows, problems);
+        if (check.Problems.Count > 0)
+        {
+            throw new ImportRefusedException(check.Result);
+        }
     }
-
-    /// <summary>The records of a file that <see cref="Check"/> found good; throws if it has changed since.</summary>
-    public IEnumerable<CaseRecord> Records() =>
-        Rows(null).Select(row => row.Record ?? throw new InvalidDataException($"{Path.GetFileName(path)} changed while it was being imported (line {row.Line} is no longer valid); nothing was imported."));
 
     private IEnumerable<ImportRow> Rows(IProgress<(long Done, long Total)>? progress)
     {
@@ -87,7 +100,7 @@ public sealed class CaseImport
                 continue;
             }
 
-            var result = Draft(columns, values).Validate(recorder, geography, clock);
+            var result = Draft(columns, values).Validate(recorder, geography, clock, guard);
             yield return new ImportRow(csv.Line, result.Record, result.Problems.Select(p => new ImportProblem(csv.Line, p.Field.ColumnName(), p.Code, p.Message)).ToList());
         }
 
@@ -191,18 +204,15 @@ public sealed class CaseImport
         var name = Path.GetFileName(path);
 
         using var bar = new ProgressBar(Console.Out);
-        ImportCheck check;
+        long written;
         try
         {
-            check = import.Check(new ImmediateProgress<(long Done, long Total)>(p => bar.Report("validating", p.Done, p.Total)));
+            var progress = new ImmediateProgress<(long Done, long Total)>(p => bar.Report("importing", p.Done, p.Total));
+            written = await CaseRecordBulkWriter.WriteAsync(db, () => import.Records(progress));
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException)
+        catch (ImportRefusedException refused)
         {
-            throw new CommandLineException($"{name}: {e.Message} Nothing was imported.");
-        }
-
-        if (check.Problems.Count > 0)
-        {
+            var check = refused.Check;
             var badRows = check.Problems.Select(p => p.Line).Distinct().Count();
             bar.Finish(string.Create(CultureInfo.InvariantCulture, $"{name}: {badRows:N0} of {check.Rows:N0} rows have problems:"));
             foreach (var problem in check.Problems)
@@ -212,18 +222,12 @@ public sealed class CaseImport
 
             throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"Nothing was imported: fix the {badRows:N0} rows above and run import-cases again."));
         }
-
-        bar.Finish(string.Create(CultureInfo.InvariantCulture, $"{name}: {check.Rows:N0} rows are valid."));
-        long written;
-        try
+        catch (Exception e) when (e is InvalidDataException or FormatException)
         {
-            written = await CaseRecordBulkWriter.WriteAsync(db, import.Records, new ImmediateProgress<long>(n => bar.Report("importing", n, check.Rows)));
-        }
-        catch (InvalidDataException e)
-        {
-            throw new CommandLineException(e.Message);
+            throw new CommandLineException($"{name}: {e.Message} Nothing was imported.");
         }
 
+        bar.Finish(string.Create(CultureInfo.InvariantCulture, $"{name}: {written:N0} rows are valid."));
         bar.Finish(string.Create(CultureInfo.InvariantCulture, $"{written:N0} case records imported for {organisation.Id}."));
         return 0;
     }
@@ -246,3 +250,34 @@ public sealed record ImportProblem(int Line, string? Column, string Code, string
 }
 
 internal sealed record ImportRow(int Line, CaseRecord? Record, IReadOnlyList<ImportProblem> Problems);
+
+/// <summary>A file with at least one bad row, found while it was being written: the write rolls back, the check says why.</summary>
+public sealed class ImportRefusedException(ImportCheck check) : Exception($"{check.Problems.Count} problems in {check.Rows} rows; nothing was imported.")
+{
+    public ImportCheck Check { get; } = check;
+}
+
+/// <summary>The rows read so far and their problems, each message kept once: a million problems stay small.</summary>
+internal sealed class Checked
+{
+    private readonly Dictionary<string, string> messages = new(StringComparer.Ordinal);
+    private readonly List<ImportProblem> problems = [];
+    private long rows;
+
+    public IReadOnlyList<ImportProblem> Problems => problems;
+
+    public ImportCheck Result => new(rows, problems);
+
+    /// <summary>Counts the row and keeps its problems; true when it has none.</summary>
+    public bool Add(ImportRow row)
+    {
+        rows++;
+        foreach (var problem in row.Problems)
+        {
+            var message = messages.TryGetValue(problem.Message, out var known) ? known : messages[problem.Message] = problem.Message;
+            problems.Add(problem with { Message = message });
+        }
+
+        return row.Problems.Count == 0;
+    }
+}

@@ -22,7 +22,8 @@ public sealed class CaseRecordBulkWriterTests
         var reported = new List<long>();
 
         Assert.Equal(7_000, await CaseRecordBulkWriter.WriteAsync(db, () => batch, new Reported(reported)));
-        Assert.Equal(7_000, await CaseRecordBulkWriter.WriteThroughEntityFrameworkAsync(db, () => batch));
+        // The same records again, new objects: each written one has its id now, as SaveChanges would have given it.
+        Assert.Equal(7_000, await CaseRecordBulkWriter.WriteThroughEntityFrameworkAsync(db, () => Enumerable.Range(0, 7_000).Select(Case)));
 
         var stored = await db.CaseRecords.Where(c => c.Id > before).OrderBy(c => c.Id).ToListAsync();
         Assert.Equal(14_000, stored.Count);
@@ -30,6 +31,7 @@ public sealed class CaseRecordBulkWriterTests
         var throughEf = stored.Skip(7_000).Select(Describe);
         Assert.Equal(throughEf, prepared);
         Assert.Equal(batch.Select(Describe), prepared);
+        Assert.Equal(stored.Take(7_000).Select(c => c.Id), batch.Select(c => c.Id));
         Assert.Equal(7_000, reported[^1]);
     }
 

@@ -133,7 +133,7 @@ public sealed class CaseCubeTests
     }
 
     /// <summary>The cube's rows (counts by its dimensions), from the cube table or summed from the case records.</summary>
-    private static async Task<List<string>> SumsAsync(string path, CaseCube cube, bool fromRecords)
+    internal static async Task<List<string>> SumsAsync(string path, CaseCube cube, bool fromRecords)
     {
         string Column(CaseDimension d, string recordColumn) => cube.Dimensions.Contains(d) ? recordColumn : "''";
 
