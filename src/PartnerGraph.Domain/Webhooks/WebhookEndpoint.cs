@@ -32,10 +32,10 @@ public sealed class WebhookEndpoint
 
     public DateTime? DisabledAt { get; set; }
 
-    /// <summary>The signing secret (whsec_...): shown once, kept only to sign.</summary>
+    /// <summary>The signing secret, shown once (whsec_...) and stored encrypted under Webhooks:SecretKey (v1.KEYID.DATA), opened only to sign.</summary>
     public required string Secret { get; set; }
 
-    /// <summary>The secret before the last rotation, still signed with until <see cref="PreviousSecretUntil"/> so receivers can switch without a gap.</summary>
+    /// <summary>The secret before the last rotation (stored encrypted like <see cref="Secret"/>), still signed with until <see cref="PreviousSecretUntil"/> so receivers can switch without a gap.</summary>
     public string? PreviousSecret { get; set; }
 
     public DateTime? PreviousSecretUntil { get; set; }

@@ -32,6 +32,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private readonly OperationPipeline pipeline;
     private readonly IGraphQLTextSerializer serializer;
     private readonly WebhookAddressGuard guard;
+    private readonly WebhookSecretProtector secrets;
     private readonly WebhookOptions options;
     private readonly TimeProvider clock;
     private readonly ILogger<WebhookDispatcher> logger;
@@ -45,6 +46,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         OperationPipeline pipeline,
         IGraphQLTextSerializer serializer,
         WebhookAddressGuard guard,
+        WebhookSecretProtector secrets,
         IOptions<WebhookOptions> options,
         TimeProvider clock,
         ILogger<WebhookDispatcher> logger)
@@ -54,6 +56,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         this.pipeline = pipeline;
         this.serializer = serializer;
         this.guard = guard;
+        this.secrets = secrets;
         this.options = options.Value;
         this.clock = clock;
         this.logger = logger;
@@ -420,13 +423,15 @@ public sealed partial class WebhookDispatcher : BackgroundService
     private async Task<Attempt> PostAsync(WebhookEndpoint endpoint, string messageId, byte[] body, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var secrets = endpoint.PreviousSecret is { } previous && endpoint.PreviousSecretUntil > now.UtcDateTime ? new[] { endpoint.Secret, previous } : [endpoint.Secret];
+        var signing = endpoint.PreviousSecret is { } previous && endpoint.PreviousSecretUntil > now.UtcDateTime
+            ? new[] { secrets.Unprotect(endpoint.Secret), secrets.Unprotect(previous) }
+            : [secrets.Unprotect(endpoint.Secret)];
         var timestamp = now.ToUnixTimeSeconds();
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         message.Headers.Add("webhook-id", messageId);
         message.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        message.Headers.Add("webhook-signature", WebhookSignature.Header(secrets, messageId, timestamp, body));
+        message.Headers.Add("webhook-signature", WebhookSignature.Header(signing, messageId, timestamp, body));
         message.Headers.UserAgent.ParseAdd("PartnerGraph-Webhooks/1");
         try
         {

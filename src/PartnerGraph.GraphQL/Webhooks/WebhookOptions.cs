@@ -36,5 +36,11 @@ public sealed class WebhookOptions
 
     public int MaxEndpointsPerOrganisation { get; set; } = 10;
 
+    /// <summary>The base64 of 32 bytes that encrypts signing secrets at rest (<see cref="WebhookSecretProtector"/>); required outside Development.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Earlier values of <see cref="SecretKey"/> (comma-separated), still used to open secrets stored under them.</summary>
+    public string? PreviousSecretKeys { get; set; }
+
     public WebhookRetrySchedule RetrySchedule => new(FirstRetryDelay, MaxRetryDelay, GiveUpAfter);
 }

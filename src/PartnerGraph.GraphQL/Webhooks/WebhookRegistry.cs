@@ -21,6 +21,7 @@ public sealed record WebhookWithSecret(WebhookEndpoint Endpoint, string Secret);
 public sealed class WebhookRegistry(
     IDbContextFactory<PartnerGraphDbContext> databases,
     WebhookAddressGuard guard,
+    WebhookSecretProtector secrets,
     DocumentCache documents,
     SchemaCatalogue schemas,
     GraphQLRunner runner,
@@ -53,19 +54,20 @@ public sealed class WebhookRegistry(
             throw new UserError(ErrorCodes.WebhookLimitReached, $"Your organisation has {options.Value.MaxEndpointsPerOrganisation} active webhooks, as many as it may; disable one first.");
         }
 
+        var secret = WebhookSignature.NewSecret();
         var endpoint = new WebhookEndpoint
         {
             OrganisationId = organisationId,
             Url = uri.OriginalString,
             Document = document,
             Variables = string.IsNullOrWhiteSpace(variables) ? null : variables,
-            Secret = WebhookSignature.NewSecret(),
+            Secret = secrets.Protect(secret),
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             Cursor = await db.OutboxEvents.MaxAsync(e => (long?)e.Sequence, cancellationToken).ConfigureAwait(false) ?? 0,
         };
         db.WebhookEndpoints.Add(endpoint);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return new WebhookWithSecret(endpoint, endpoint.Secret);
+        return new WebhookWithSecret(endpoint, secret);
     }
 
     public async Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? organisationId, CancellationToken cancellationToken)
@@ -101,7 +103,7 @@ public sealed class WebhookRegistry(
             var now = clock.GetUtcNow().UtcDateTime;
             e.PreviousSecret = e.Secret;
             e.PreviousSecretUntil = now.AddHours(options.Value.PreviousSecretHours);
-            e.Secret = secret;
+            e.Secret = secrets.Protect(secret);
             e.SecretRotatedAt = now;
         }, cancellationToken).ConfigureAwait(false);
         return new WebhookWithSecret(endpoint, secret);

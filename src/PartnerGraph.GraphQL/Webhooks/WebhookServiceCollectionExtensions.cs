@@ -10,6 +10,7 @@ public static class WebhookServiceCollectionExtensions
     {
         services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section);
         services.AddSingleton<WebhookAddressGuard>();
+        services.AddSingleton<WebhookSecretProtector>();
         services.AddSingleton<WebhookRegistry>();
         services.AddSingleton<IRootFields, WebhookQueries>();
         services.AddSingleton<IRootFields, WebhookMutations>();

@@ -7,6 +7,7 @@ using PartnerGraph.Data;
 using PartnerGraph.Data.Events;
 using PartnerGraph.GraphQL;
 using PartnerGraph.GraphQL.Transport;
+using PartnerGraph.GraphQL.Webhooks;
 using PartnerGraph.Identity;
 using PartnerGraph.Identity.Analysts;
 using PartnerGraph.Server.Ide;
@@ -130,6 +131,7 @@ public static partial class PartnerGraphHost
 
         if (!app.Environment.IsDevelopment())
         {
+            _ = app.Services.GetRequiredService<WebhookSecretProtector>(); // refuses a missing or demo Webhooks:SecretKey
             await DemoClients.RefuseOutsideDevelopmentAsync(app.Services);
             await DemoAnalysts.RefuseOutsideDevelopmentAsync(app.Services);
         }

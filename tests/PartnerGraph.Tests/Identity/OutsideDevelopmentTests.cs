@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Data.Sqlite;
+using PartnerGraph.GraphQL.Webhooks;
 using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Identity;
@@ -14,6 +15,23 @@ public sealed class OutsideDevelopmentTests
         var run = await ServerProcess.RunVerbAsync(["--urls", "http://127.0.0.1:0"], Production(withCertificates: false), await WithoutDemoClientsAsync());
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("Identity:SigningCertificate", run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "Webhooks:SecretKey is not set")]
+    [InlineData(WebhookSecretProtector.DemoKey, "Webhooks:SecretKey is the published demo key")]
+    public async Task Without_its_own_webhook_secret_key_the_server_refuses_to_start(string? key, string reason)
+    {
+        var environment = Production(withCertificates: true);
+        environment.Remove("Webhooks__SecretKey");
+        if (key is not null)
+        {
+            environment["Webhooks__SecretKey"] = key;
+        }
+
+        var run = await ServerProcess.RunVerbAsync(["--urls", "http://127.0.0.1:0"], environment, await WithoutDemoClientsAsync());
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(reason, run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,6 +96,7 @@ public sealed class OutsideDevelopmentTests
             environment["Identity__SigningCertificate__Password"] = "test-only";
             environment["Identity__EncryptionCertificate__Path"] = Certificate("encryption", X509KeyUsageFlags.KeyEncipherment);
             environment["Identity__EncryptionCertificate__Password"] = "test-only";
+            environment["Webhooks__SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         }
 
         return environment;

@@ -1,5 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Options;
 using PartnerGraph.Domain.Webhooks;
+using PartnerGraph.GraphQL.Webhooks;
 using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Webhooks;
@@ -39,7 +43,10 @@ public sealed class WebhookCommandTests
         var endpoint = await db.WebhookEndpoints.SingleAsync();
         Assert.Equal(WebhookStatus.Active, endpoint.Status);
         Assert.Equal(2, endpoint.Cursor);
-        Assert.Equal(secret, endpoint.PreviousSecret);
+        // The shown secret is kept encrypted (under the Development demo key here), as the previous one after the rotation.
+        Assert.DoesNotContain(secret["whsec_".Length..], endpoint.PreviousSecret!, StringComparison.Ordinal);
+        var demoKey = new WebhookSecretProtector(Options.Create(new WebhookOptions()), new HostingEnvironment { EnvironmentName = Environments.Development });
+        Assert.Equal(secret, demoKey.Unprotect(endpoint.PreviousSecret!));
     }
 
     [Fact]

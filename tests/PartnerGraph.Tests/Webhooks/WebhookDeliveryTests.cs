@@ -148,6 +148,7 @@ public sealed class WebhookDeliveryTests(ITestOutputHelper output)
         var shelter = new GraphQLClient(new HttpClient { BaseAddress = server.Url }, await server.TokenAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret));
         var (id, secret) = await AddAsync(atd, receiver.Url);
         receiver.Secret = secret;
+        await AssertStoredEncryptedAsync(server, secret);
         (await atd.PostAsync("mutation($input: WebhookIdInput!) { disableWebhook(input: $input) { webhook { status } } }", new { input = new { webhookId = id } })).AssertNoErrors();
 
         // A backlog while the endpoint is disabled, then a replay of all of it.
@@ -182,6 +183,21 @@ public sealed class WebhookDeliveryTests(ITestOutputHelper output)
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         Assert.InRange(Convert.FromBase64String(secret["whsec_".Length..]).Length, 24, 64);
         return (payload["webhook"]!["id"]!.GetValue<string>(), secret);
+    }
+
+    /// <summary>
+    /// What a copy of the database holds of a secret the partner was shown: neither the secret nor its key bytes, only
+    /// the encrypted form, which this server's key opens (the deliveries verified with the shown secret prove that).
+    /// </summary>
+    private static async Task AssertStoredEncryptedAsync(ServerProcess server, string shown)
+    {
+        await using var db = server.OpenDatabase();
+        var stored = (await db.WebhookEndpoints.SingleAsync()).Secret;
+        var key = shown["whsec_".Length..];
+        Assert.DoesNotContain(key, stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("whsec_", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexString(Convert.FromBase64String(key)), stored, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches("^v1\\.[0-9a-f]{8}\\.[A-Za-z0-9+/=]+$", stored);
     }
 
     /// <summary>The code block of README.md that follows the marker comment &lt;!-- NAME --&gt;.</summary>

@@ -118,6 +118,60 @@ public sealed class WebhookRulesTests
         Assert.Equal("http", development.CheckForm("http://93.184.215.14/hook").Scheme);
     }
 
+    [Fact]
+    public void Stored_secrets_open_with_the_key_they_were_closed_under_and_with_no_other()
+    {
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var other = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var protector = Protector("Production", key);
+        var secret = WebhookSignature.NewSecret();
+
+        var stored = protector.Protect(secret);
+        Assert.Equal(secret, protector.Unprotect(stored));
+        Assert.NotEqual(stored, protector.Protect(secret)); // a fresh nonce each time
+        Assert.DoesNotContain(secret["whsec_".Length..], stored, StringComparison.Ordinal);
+
+        // A server given another key cannot open it, and says which setting would.
+        var stranger = Assert.Throws<System.Security.Cryptography.CryptographicException>(() => Protector("Production", other).Unprotect(stored));
+        Assert.Contains("Webhooks:PreviousSecretKeys", stranger.Message, StringComparison.Ordinal);
+
+        // After the operator changes the key, the old one listed as previous still opens what it closed.
+        var rotated = Protector("Production", other, previous: key);
+        Assert.Equal(secret, rotated.Unprotect(stored));
+        Assert.StartsWith($"v1.{rotated.Protect(secret).Split('.')[1]}.", rotated.Protect(secret), StringComparison.Ordinal);
+        Assert.NotEqual(stored.Split('.')[1], rotated.Protect(secret).Split('.')[1]);
+
+        // One changed byte of the stored form, or a clear secret put in the column, is refused rather than signed with.
+        var bytes = Convert.FromBase64String(stored.Split('.')[2]);
+        bytes[^1] ^= 1;
+        var tampered = $"v1.{stored.Split('.')[1]}.{Convert.ToBase64String(bytes)}";
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Unprotect(tampered));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => protector.Unprotect(secret));
+    }
+
+    [Theory]
+    [InlineData(null, "is not set")]
+    [InlineData(WebhookSecretProtector.DemoKey, "published demo key")]
+    [InlineData("c2hvcnQ=", "it must be 32")]
+    [InlineData("not base64!", "is not base64")]
+    public void Outside_development_a_missing_demo_or_malformed_key_is_refused(string? key, string reason)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => Protector("Production", key));
+        Assert.Contains("Webhooks:SecretKey", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_development_the_demo_key_is_used_when_none_is_set()
+    {
+        var secret = WebhookSignature.NewSecret();
+        var stored = Protector("Development", null).Protect(secret);
+        Assert.Equal(secret, Protector("Development", WebhookSecretProtector.DemoKey).Unprotect(stored));
+    }
+
+    private static WebhookSecretProtector Protector(string environment, string? key, string? previous = null) =>
+        new(Options.Create(new WebhookOptions { SecretKey = key, PreviousSecretKeys = previous }), new Environment(environment));
+
     private sealed class Environment(string name) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = name;
