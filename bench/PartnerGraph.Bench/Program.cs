@@ -3,12 +3,14 @@ using System.Text;
 
 // Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor|import]
 // (subscriptions ends with the floor under it, a bare WebSocket broadcast; floor measures that alone).
-// Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
+// Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000] for referrals, BENCH_STATISTICS_CASES
+// [1000000,3000000,10000000] one after another for statistics, BENCH_REQUESTS [200] sequential
 // caseStatistics requests per scenario after BENCH_WARMUP_SECONDS [10] of them, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
 // BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them,
 // BENCH_SEND_INTERVAL_MS [50, the server's default] between two writes to one subscriber, on the servers and on the floor's.
-// BENCH_DATABASE=/path keeps the seeded database. BENCH_IMPORT_ROWS [1000000] rows in the import scenario's file.
+// BENCH_DATABASE=/folder keeps the seeded databases (one per size and generator version). BENCH_IMPORT_ROWS [1000000] rows in the import scenario's file.
 // PartnerGraph.Bench cases-csv FILE ROWS writes that file alone (synthetic, valid for --org atd).
+// PartnerGraph.Bench seed CASES seeds (or reuses) the database of that size under BENCH_DATABASE, and nothing else.
 // PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
 var verb = args.Length > 0 ? args[0] : "all";
 if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
@@ -20,6 +22,14 @@ if (args is ["load", var url, var target, var connectionCount, var loadSeconds])
 if (args is ["cases-csv", var csvPath, var csvRows])
 {
     CaseCsv.Write(csvPath, int.Parse(csvRows, CultureInfo.InvariantCulture));
+    return 0;
+}
+
+if (args is ["seed", var seedCases])
+{
+    // Seeds (or reuses) the database of that size under BENCH_DATABASE, as the statistics scenario would, and stops.
+    using var seeded = BenchDatabase.Prepare(BenchProcesses.ServerPath(FindRoot()), int.Parse(seedCases, CultureInfo.InvariantCulture));
+    Console.WriteLine($"{seeded.File}: {seeded.Seeding}");
     return 0;
 }
 
@@ -41,15 +51,16 @@ var server = BenchProcesses.ServerPath(root);
 var machine = BenchProcesses.Machine();
 var cases = Setting("BENCH_CASES", 1_000_000);
 var sections = new StringBuilder();
-if (verb is "all" or "statistics" or "referrals")
+if (verb is "all" or "statistics")
+{
+    var sizes = (Environment.GetEnvironmentVariable("BENCH_STATISTICS_CASES") is { Length: > 0 } list ? list : "1000000,3000000,10000000")
+        .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToList();
+    Add("caseStatistics over the seeded case records", await StatisticsBench.RunAsync(server, sizes, Setting("BENCH_REQUESTS", 200), TimeSpan.FromSeconds(Setting("BENCH_WARMUP_SECONDS", 10))));
+}
+
+if (verb is "all" or "referrals")
 {
     using var database = BenchDatabase.Prepare(server, cases);
-    if (verb is "all" or "statistics")
-    {
-        Add("caseStatistics over the seeded case records", await StatisticsBench.RunAsync(server, database, cases, Setting("BENCH_REQUESTS", 200), TimeSpan.FromSeconds(Setting("BENCH_WARMUP_SECONDS", 10))));
-    }
-
-    if (verb is "all" or "referrals")
     {
         Add("A page of referrals: GraphQL against the raw endpoint", await ReferralsBench.RunAsync(root, server, database, TimeSpan.FromSeconds(Setting("BENCH_SECONDS", 15))));
     }

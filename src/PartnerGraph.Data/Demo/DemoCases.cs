@@ -9,6 +9,9 @@ internal sealed class DemoCases
     public const string Stateless = "STATELESS";
     public const string Unknown = "UNKNOWN";
 
+    /// <summary>The version of <see cref="Stream"/>'s output: raised whenever a change to it makes other cases from the same seed.</summary>
+    public const int StreamVersion = 1;
+
     public static readonly DateOnly FirstDay = new(2017, 1, 1);
 
     /// <summary>The share of cases identified outside the 35 provinces of the partners.</summary>
@@ -98,9 +101,87 @@ internal sealed class DemoCases
         return cases.OrderBy(c => c.RecordedAt).ToList();
     }
 
-    private CaseRecord NewCase(string provinceCode, string districtCode)
+    /// <summary>
+    /// The cases in the order they were recorded, made as they are read: nothing but about ten days of cases is held,
+    /// whatever the count (the benchmark's ten million). Each case is drawn as <see cref="Generate"/> draws one, from the
+    /// same distributions, but the identification days come first, in ascending order (the order statistics of
+    /// <paramref name="count"/> draws from the days' distribution, made one after another), so the random sequence and
+    /// with it the cases differ from <see cref="Generate"/>'s: a generator of its own (<see cref="StreamVersion"/>).
+    /// </summary>
+    public IEnumerable<CaseRecord> Stream(int count)
     {
-        var identifiedOn = IdentificationDay();
+        var (days, cumulative) = DayDistribution();
+        var fixedCases = new HashSet<int>();
+        while (fixedCases.Count < Math.Min(3, count))
+        {
+            fixedCases.Add(rng.Next(count));
+        }
+
+        // Recorded within a week of identification: once identification reaches a day, every case recorded before it is known.
+        var pending = new PriorityQueue<CaseRecord, DateTime>();
+        var day = 0;
+        var quantile = 0.0;
+        for (var i = 0; i < count; i++)
+        {
+            // The next smallest of the count - i uniform draws still to come, above the last one.
+            quantile += (1 - quantile) * (1 - Math.Exp(Math.Log(1 - rng.NextDouble()) / (count - i)));
+            while (day < days.Length - 1 && cumulative[day] < quantile)
+            {
+                day++;
+            }
+
+            var dayStart = days[day].ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            while (pending.TryPeek(out var earliest, out var recordedAt) && recordedAt < dayStart)
+            {
+                pending.Dequeue();
+                yield return earliest;
+            }
+
+            var provinceCode = fixedCases.Contains(i) ? DemoProvinces.DistrictWithThreeCases[..2] : provinces.Pick(rng);
+            var districtCode = fixedCases.Contains(i) ? DemoProvinces.DistrictWithThreeCases : districtsByProvince[provinceCode].Pick(rng);
+            var record = NewCase(provinceCode, districtCode, days[day]);
+            pending.Enqueue(record, record.RecordedAt);
+        }
+
+        while (pending.TryDequeue(out var record, out _))
+        {
+            yield return record;
+        }
+    }
+
+    /// <summary>Every day a case may be identified on, with the cumulative share of cases identified up to it (as <see cref="IdentificationDay"/> draws).</summary>
+    private (DateOnly[] Days, double[] Cumulative) DayDistribution()
+    {
+        var days = new List<DateOnly>();
+        var weights = new List<double>();
+        var shares = YearShares().ToList();
+        var total = shares.Sum(c => c.Weight);
+        foreach (var (year, weight) in shares)
+        {
+            var first = new DateOnly(year, 1, 1);
+            var last = year == asOf.Year ? asOf : new DateOnly(year, 12, 31);
+            var count = last.DayNumber - first.DayNumber + 1;
+            for (var d = 0; d < count; d++)
+            {
+                days.Add(first.AddDays(d));
+                weights.Add(weight / total / count);
+            }
+        }
+
+        var cumulative = new double[weights.Count];
+        var sum = 0.0;
+        for (var i = 0; i < cumulative.Length; i++)
+        {
+            sum += weights[i];
+            cumulative[i] = sum;
+        }
+
+        return ([.. days], cumulative);
+    }
+
+    private CaseRecord NewCase(string provinceCode, string districtCode, DateOnly? identified = null)
+    {
+        var identifiedOn = identified ?? IdentificationDay();
         var ageBand = AgeBands.Pick(rng);
         var nationality = nationalitiesByProvince[provinceCode].Pick(rng);
         var exploitation = ExploitationTypeFor(identifiedOn.Year, ageBand);
@@ -144,13 +225,15 @@ internal sealed class DemoCases
     }
 
     // More children are identified each year as the partners' reach grows, with a dip in the pandemic years.
-    private Weighted<int> YearWeights() =>
-        new(Enumerable.Range(FirstDay.Year, asOf.Year - FirstDay.Year + 1).Select(year =>
+    private Weighted<int> YearWeights() => new(YearShares());
+
+    private IEnumerable<(int Year, double Weight)> YearShares() =>
+        Enumerable.Range(FirstDay.Year, asOf.Year - FirstDay.Year + 1).Select(year =>
         {
             var days = year == asOf.Year ? asOf.DayOfYear : 365.0;
             var covid = year is 2020 or 2021 ? 0.8 : 1.0;
             return (year, (6.0 + year - FirstDay.Year) * covid * days / 365.0);
-        }));
+        });
 
     private static Weighted<string> ProvinceWeights(IEnumerable<string> allProvinceCodes)
     {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PartnerGraph.Domain.Cases;
 using PartnerGraph.Domain.Organisations;
 using PartnerGraph.Domain.Referrals;
 
@@ -11,6 +12,13 @@ public sealed record DemoDataOptions
     public int CaseRecords { get; init; } = 50_000;
     public int Referrals { get; init; } = 5_000;
     public DateOnly AsOf { get; init; } = new(2026, 10, 31);
+
+    /// <summary>
+    /// Makes the cases as they are written, in recording order, holding about ten days of them and a sample for the
+    /// referrals (SQLite): the benchmark's ten million in bounded memory. Other cases than the default's from the same
+    /// seed (<see cref="DemoData.StreamVersion"/>), so off unless asked for.
+    /// </summary>
+    public bool StreamCases { get; init; }
 }
 
 /// <summary>How far one stage of the demo seed has got, for a progress bar.</summary>
@@ -28,8 +36,14 @@ public static class DemoData
 
     private const int ChunkSize = 5_000;
 
+    /// <summary>Cases kept in memory, a uniform sample in recording order, for the referrals to refer to when the cases are streamed.</summary>
+    private const int ReferralCaseSample = 200_000;
+
     /// <summary>The demo caseload starts here; AsOf may not come before it.</summary>
     private static readonly DateOnly FirstDay = DemoCases.FirstDay;
+
+    /// <summary>The version of the streamed cases (<see cref="DemoDataOptions.StreamCases"/>): a seeded database of another version holds other cases.</summary>
+    public static int StreamVersion => DemoCases.StreamVersion;
 
     /// <summary>The demo partner organisations with the provinces they operate in; a fresh copy on each read.</summary>
     public static IReadOnlyList<Organisation> Organisations => DemoOrganisations.Create();
@@ -95,15 +109,27 @@ public static class DemoData
         var organisations = DemoOrganisations.Create();
         await InsertAsync(db, "organisations", [.. organisations, .. DemoOrganisations.Agreements(organisations)], progress, cancellationToken);
 
-        var cases = new DemoCases(rng, options.AsOf, districts, organisations).Generate(options.CaseRecords);
-        if (db.Database.IsSqlite())
+        var generator = new DemoCases(rng, options.AsOf, districts, organisations);
+        List<CaseRecord> cases;
+        if (options.StreamCases && db.Database.IsSqlite())
         {
+            // Never more than the sample and about ten days of cases in memory; the writer gives each its id as it goes.
+            cases = new List<CaseRecord>(Math.Min(options.CaseRecords, ReferralCaseSample * 11 / 10));
+            var sampling = new Random(options.Seed ^ 0x5A5A5A5A);
+            var share = Math.Min(1.0, ReferralCaseSample / (double)Math.Max(1, options.CaseRecords));
+            progress?.Report(new DemoSeedProgress("cases", 0, options.CaseRecords));
+            await CaseRecordBulkWriter.WriteInTransactionAsync(db, Sampled(generator.Stream(options.CaseRecords), cases, share, sampling), new CasesProgress(progress, options.CaseRecords), cancellationToken);
+        }
+        else if (db.Database.IsSqlite())
+        {
+            cases = generator.Generate(options.CaseRecords);
             // The path import-cases takes (prepared inserts, the cubes counted per batch): a million cases in a fraction of EF Core's time.
             progress?.Report(new DemoSeedProgress("cases", 0, cases.Count));
             await CaseRecordBulkWriter.WriteInTransactionAsync(db, cases, new CasesProgress(progress, cases.Count), cancellationToken);
         }
         else
         {
+            cases = generator.Generate(options.CaseRecords);
             await InsertAsync(db, "cases", cases, progress, cancellationToken);
         }
 
@@ -114,6 +140,20 @@ public static class DemoData
         var programmes = DemoProgrammes.Create();
         await InsertAsync(db, "programmes", programmes, progress, cancellationToken);
         await InsertAsync(db, "coverage", new DemoProgrammes(rng, options.AsOf, districts).CoverageReports(programmes), progress, cancellationToken);
+    }
+
+    /// <summary>Passes every record on, keeping each with the given chance (in order) for the referrals.</summary>
+    private static IEnumerable<CaseRecord> Sampled(IEnumerable<CaseRecord> records, List<CaseRecord> sample, double share, Random rng)
+    {
+        foreach (var record in records)
+        {
+            if (rng.NextDouble() < share)
+            {
+                sample.Add(record);
+            }
+
+            yield return record;
+        }
     }
 
     /// <summary>

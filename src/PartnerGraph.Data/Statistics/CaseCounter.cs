@@ -45,8 +45,35 @@ public static class CaseCounter
         }
 
         var coarsest = question.WholeQuarters && !question.GroupBy.Contains(CaseDimension.Month) ? CubeGrain.Quarter : CubeGrain.Month;
-        return CaseCubes.For(question.GroupBy.Concat(question.Filters.Keys), coarsest);
+        return CaseCubes.For(question.GroupBy.Concat(NarrowingFilters(question).Select(f => f.Key)), coarsest);
     }
+
+    /// <summary>
+    /// The filters that leave some cases out. A filter listing every value of a coded dimension (every age band, say)
+    /// selects every case, since each record holds one of its codes: the count is the same without it, so no cube
+    /// needs to keep that dimension for it (every age band read from the age cube took twice the quarter cube's time
+    /// at ten million cases). Only where the exact counts are read from changes: the question, and so its key, its
+    /// charge, its noise and its stored answer, stays the one asked.
+    /// </summary>
+    public static IEnumerable<KeyValuePair<CaseDimension, IReadOnlyList<string>>> NarrowingFilters(CaseQuestion question)
+    {
+        ArgumentNullException.ThrowIfNull(question);
+        return question.Filters.Where(f => !SelectsEveryCase(f.Key, f.Value));
+    }
+
+    private static bool SelectsEveryCase(CaseDimension dimension, IReadOnlyList<string> values) => dimension switch
+    {
+        CaseDimension.AgeBand => ListsEvery<AgeBand>(values),
+        CaseDimension.Sex => ListsEvery<Sex>(values),
+        CaseDimension.PopulationGroup => ListsEvery<PopulationGroup>(values),
+        CaseDimension.ExploitationType => ListsEvery<ExploitationType>(values),
+        CaseDimension.VictimStatus => ListsEvery<VictimStatus>(values),
+        CaseDimension.IdentificationSource => ListsEvery<IdentificationSource>(values),
+        _ => false,
+    };
+
+    private static bool ListsEvery<T>(IReadOnlyList<string> values)
+        where T : struct, Enum => Enum.GetNames<T>().All(name => values.Contains(name, StringComparer.Ordinal));
 
     /// <summary>
     /// Whether the question groups by every dimension the cube keeps, time at the cube's own grain: then each cube row
@@ -84,7 +111,7 @@ public static class CaseCounter
                 In("ProvinceCode", allowed);
             }
 
-            foreach (var (dimension, values) in question.Filters)
+            foreach (var (dimension, values) in NarrowingFilters(question))
             {
                 In(Column(dimension), values);
             }

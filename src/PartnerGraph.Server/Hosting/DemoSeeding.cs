@@ -7,7 +7,7 @@ namespace PartnerGraph.Server.Hosting;
 /// <summary>Seeds the synthetic demo data once, showing its progress.</summary>
 public static class DemoSeeding
 {
-    /// <summary>Reads Demo:CaseRecords and Demo:Referrals, so that tests can seed a smaller set.</summary>
+    /// <summary>Reads Demo:CaseRecords and Demo:Referrals, so that tests can seed a smaller set, and Demo:StreamCases (the benchmark's large sets).</summary>
     public static DemoDataOptions Options(IConfiguration configuration)
     {
         var defaults = new DemoDataOptions();
@@ -15,6 +15,7 @@ public static class DemoSeeding
         {
             CaseRecords = configuration.GetValue("Demo:CaseRecords", defaults.CaseRecords),
             Referrals = configuration.GetValue("Demo:Referrals", defaults.Referrals),
+            StreamCases = configuration.GetValue("Demo:StreamCases", defaults.StreamCases),
         };
     }
 

@@ -34,6 +34,8 @@ public sealed class CaseCubeTests
         "Province Month Sex; 2023-01-01; 2023-12-31",
         "District Province Quarter Month; -; -; Province=50,63",
         "Province Year; 2020-03-15; 2024-08-20",
+        "Province Quarter Sex; 2017-01-01; 2026-12-31; AgeBand=Age0To5,Age6To11,Age12To14,Age15To17,Age18Plus",
+        "District; -; -; Province=50; VictimStatus=Victim,AtRisk; Sex=Female,Male,Other,Unknown",
     ];
 
     [Theory]
@@ -46,6 +48,15 @@ public sealed class CaseCubeTests
     [InlineData("2017-01-01", "2026-12-30", "Province Quarter Sex", null)]
     public void A_quarter_cube_serves_only_whole_quarters_and_no_month_dimension(string from, string to, string groupBy, string? expected) =>
         Assert.Equal(expected, CaseCounter.PlanCube(Question($"{groupBy}; {from}; {to}"))?.Name);
+
+    /// <summary>A filter naming every value of its dimension selects every case: it needs no cube that keeps the dimension; one that leaves a value out does.</summary>
+    [Theory]
+    [InlineData("Province Quarter Sex; 2017-01-01; 2026-12-31; AgeBand=Age0To5,Age6To11,Age12To14,Age15To17,Age18Plus", "sex-quarter")]
+    [InlineData("Province Quarter Sex; 2017-01-01; 2026-12-31; AgeBand=Age0To5,Age6To11,Age12To14,Age15To17", "sex-age-month")]
+    [InlineData("District; -; -; Province=50; VictimStatus=Victim,AtRisk", "geo-month")]
+    [InlineData("District; -; -; Province=50; VictimStatus=Victim", null)]
+    public void A_filter_of_every_value_needs_no_cube_that_keeps_its_dimension(string spec, string? expected) =>
+        Assert.Equal(expected, CaseCounter.PlanCube(Question(spec))?.Name);
 
     /// <summary>The data layer's two ways of counting agree for every question: the cubes and a GROUP BY over the case records.</summary>
     [Theory]
