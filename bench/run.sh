@@ -2,6 +2,7 @@
 # Runs every benchmark (or one: statistics, referrals, subscriptions, floor, import) against the real server in Release and writes
 # bench/results-<which>.md with the machine's description. Sizes: see bench/README.md. Usage: bench/run.sh [which]
 set -euo pipefail
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # the subscription curve's 5,000 WebSocket connections in the load generator
 cd "$(dirname "$0")/.."
 command -v redis-server >/dev/null || { echo "redis-server is needed for the subscription benchmark (apt-get install redis-server)"; exit 1; }
 dotnet build PartnerGraph.sln -c Release -nologo -clp:ErrorsOnly

@@ -134,6 +134,13 @@ internal sealed class PeakWorkingSet : IAsyncDisposable
         return process.WorkingSet64 / 1_048_576;
     }
 
+    /// <summary>The working set (resident set, VmRSS) of the processes together, in bytes.</summary>
+    public static long Bytes(IEnumerable<Process> processes) => processes.Sum(p =>
+    {
+        p.Refresh();
+        return p.WorkingSet64;
+    });
+
     private async Task SampleAsync()
     {
         while (!stop.IsCancellationRequested)
@@ -172,10 +179,14 @@ internal sealed class CpuTime(Process[] processes)
     private readonly TimeSpan paused = GC.GetTotalPauseDuration();
 
     /// <summary>The seconds each process has used, as a table cell: "70.8, 69.8, 63.5".</summary>
-    public string Used() => string.Join(", ", processes.Select((p, i) => (Total(p) - start[i]).TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)));
+    public string Used() => string.Join(", ", Seconds().Select(s => s.ToString("F1", CultureInfo.InvariantCulture)));
+
+    /// <summary>The seconds each process has used, in the order given.</summary>
+    public double[] Seconds() => [.. processes.Select((p, i) => (Total(p) - start[i]).TotalSeconds)];
 
     public double GeneratorPausedMs => (GC.GetTotalPauseDuration() - paused).TotalMilliseconds;
 
+    /// <summary>User and system time: on Linux .NET reads them from /proc/PID/stat (utime + stime).</summary>
     private static TimeSpan Total(Process process)
     {
         process.Refresh();

@@ -6,7 +6,8 @@ using System.Text;
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000] for referrals, BENCH_STATISTICS_CASES
 // [1000000,3000000,10000000] one after another for statistics, BENCH_REQUESTS [200] sequential
 // caseStatistics requests per scenario after BENCH_WARMUP_SECONDS [10] of them, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
-// BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them,
+// BENCH_RATE [20] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them,
+// BENCH_SUBSCRIBER_CURVE [1000,2000,5000] one subscriptions run per number (BENCH_SUBSCRIBERS alone: that one; the floor at the largest),
 // BENCH_SEND_INTERVAL_MS [50, the server's default] between two writes to one subscriber, on the servers and on the floor's.
 // BENCH_DATABASE=/folder keeps the seeded databases (one per size and generator version). BENCH_IMPORT_ROWS [1000000] rows in the import scenario's file.
 // PartnerGraph.Bench cases-csv FILE ROWS writes that file alone (synthetic, valid for --org atd).
@@ -68,14 +69,15 @@ if (verb is "all" or "referrals")
 
 if (verb is "all" or "subscriptions" or "floor")
 {
-    var rate = Setting("BENCH_RATE", 100);
+    var rate = Setting("BENCH_RATE", 20);
     var seconds = Setting("BENCH_SUBSCRIPTION_SECONDS", 60);
-    var subscribers = Setting("BENCH_SUBSCRIBERS", 1000);
+    var curve = SubscriberCurve();
+    var subscribers = curve.Max();
     var warmUp = TimeSpan.FromSeconds(Setting("BENCH_SUBSCRIPTION_WARMUP_SECONDS", 30));
     var interval = Setting("BENCH_SEND_INTERVAL_MS", 50);
     if (verb != "floor")
     {
-        Add($"Subscription fan-out: {rate} changes a second for {seconds} s over two instances and redis-server, writes to a subscriber at most every {interval} ms", await SubscriptionBench.RunAsync(server, subscribers, rate, seconds, warmUp, interval));
+        Add($"Subscription fan-out: {rate} changes a second for {seconds} s over two instances and redis-server, writes to a subscriber at most every {interval} ms", await SubscriptionBench.RunCurveAsync(server, curve, rate, seconds, warmUp, interval));
     }
 
     Add($"The floor: a bare WebSocket broadcast of {rate} events a second to the same receivers, writes to a receiver at most every {interval} ms", await BroadcastFloor.RunAsync(subscribers, rate, seconds, warmUp, interval));
@@ -98,6 +100,12 @@ void Add(string title, string table)
     sections.Append(CultureInfo.InvariantCulture, $"\n## {title}\n\n{table}");
     Console.WriteLine(table);
 }
+
+// The subscription cost curve: BENCH_SUBSCRIBER_CURVE, else BENCH_SUBSCRIBERS alone, else 1,000, 2,000 and 5,000.
+static int[] SubscriberCurve() =>
+    Environment.GetEnvironmentVariable("BENCH_SUBSCRIBER_CURVE") is { Length: > 0 } curve
+        ? [.. curve.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture))]
+        : Environment.GetEnvironmentVariable("BENCH_SUBSCRIBERS") is { Length: > 0 } one ? [int.Parse(one, CultureInfo.InvariantCulture)] : [1000, 2000, 5000];
 
 static int Setting(string name, int fallback) =>
     Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;

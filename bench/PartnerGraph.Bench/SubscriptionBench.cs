@@ -10,15 +10,40 @@ using System.Text.Json.Nodes;
 /// SUBSCRIBERS graphql-transport-ws subscribers split between them, RATE referral status changes a second for SECONDS,
 /// made on both instances. It counts lost, repeated and out-of-order events per subscriber, the delivery latency (from
 /// the change's changedAt, stamped when it is recorded, to its arrival), the latency end to end (from the moment the
-/// change's request was sent) and each instance's peak working set.
+/// change's request was sent), the servers' CPU seconds per 1,000 deliveries, the servers' working set per idle
+/// subscriber and each instance's peak working set. A cost curve is one such run per number of subscribers, each on
+/// fresh processes, one table row each.
 /// </summary>
 internal static class SubscriptionBench
 {
     private const string Document = "subscription { referralStatusChanged { sequence status changedAt } }";
     private static readonly string[] Shelter = ["SHELTER"];
 
-    public static async Task<string> RunAsync(string server, int subscribers, int rate, int seconds, TimeSpan warmUp, int sendIntervalMs)
+    /// <summary>Subscribers connected first, before the idle working set is measured: their connections bring in what the first ones cost once (JIT, pools).</summary>
+    private const int Primers = 20;
+
+    /// <summary>How many subscribers connect at once (each waits for its connection_ack).</summary>
+    private const int ConnectingAtOnce = 8;
+
+    /// <summary>One run per number of subscribers in CURVE, each on fresh servers, redis-server and database: one table row each.</summary>
+    public static async Task<string> RunCurveAsync(string server, IReadOnlyList<int> curve, int rate, int seconds, TimeSpan warmUp, int sendIntervalMs)
     {
+        var table = new StringBuilder();
+        table.AppendLine("| subscribers | instances | warm-up changes | changes | made in s | deliveries | lost | repeated | out of order | p50 ms | p95 ms | p99 ms | max ms | end to end p50 / p95 / p99 ms | change answered p50 / p99 ms | CPU s per instance, load generator | server CPU s per 1,000 deliveries | generator GC pauses ms | idle working set, both instances, before / after MB | working set per idle subscriber KB | peak working set per instance MB | load average at the start |");
+        table.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | --- | --- |");
+        foreach (var subscribers in curve)
+        {
+            var row = await RunAsync(server, subscribers, rate, seconds, warmUp, sendIntervalMs);
+            Console.WriteLine(row);
+            table.AppendLine(row);
+        }
+
+        return table.ToString();
+    }
+
+    private static async Task<string> RunAsync(string server, int subscribers, int rate, int seconds, TimeSpan warmUp, int sendIntervalMs)
+    {
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
         var folder = Directory.CreateTempSubdirectory("partnergraph-bench-subscriptions-").FullName;
         var redisPort = BenchProcesses.FreePort();
         var environment = BenchDatabase.EnvironmentFor(Path.Combine(folder, "bench.db"), 5000);
@@ -45,14 +70,34 @@ internal static class SubscriptionBench
             await Task.WhenAll(sender.Concat(receiver));
             var receiverToken = (await receiver[0]).DefaultRequestHeaders.Authorization!.Parameter!;
 
+            // The idle working set: the servers' resident set after the first subscribers, and again once every one is
+            // connected, acknowledged and subscribed with nothing to deliver; the difference over the ones connected between.
             Console.WriteLine($"connecting {subscribers} subscribers to 2 instances");
-            var sockets = new List<SubscriptionReceiver>();
-            for (var i = 0; i < subscribers; i++)
+            var sockets = new SubscriptionReceiver[subscribers];
+            var primers = Math.Min(Primers, subscribers);
+            await ConnectAsync(0, primers);
+            await Task.Delay(2000);
+            var idleBefore = PeakWorkingSet.Bytes(instances);
+            await ConnectAsync(primers, subscribers);
+            await Task.Delay(3000);
+            var idleAfter = PeakWorkingSet.Bytes(instances);
+            var perIdleKb = subscribers > primers ? (idleAfter - idleBefore) / 1024.0 / (subscribers - primers) : double.NaN;
+            Console.WriteLine($"idle working set {idleBefore / 1_048_576.0:F1} -> {idleAfter / 1_048_576.0:F1} MB: {perIdleKb:F1} KB per subscriber");
+            if (Environment.GetEnvironmentVariable("BENCH_IDLE_HOLD_SECONDS") is { Length: > 0 } hold)
             {
-                sockets.Add(await SubscriptionReceiver.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[i % 2]}/graphql"), receiverToken, Document, SubscriptionReceiver.Expected(rate, seconds, warmUp)));
+                // Time to look inside the idle servers (dotnet-gcdump, dotnet-counters, /proc/PID/smaps) before the load.
+                Console.WriteLine($"holding the idle subscribers {hold} s: server processes {string.Join(", ", instances.Select(p => p.Id))}");
+                await Task.Delay(TimeSpan.FromSeconds(int.Parse(hold, CultureInfo.InvariantCulture)));
             }
 
-            await Task.Delay(2000);
+            async Task ConnectAsync(int from, int to) =>
+                await Parallel.ForAsync(from, to, new ParallelOptions { MaxDegreeOfParallelism = ConnectingAtOnce }, async (i, _) =>
+                {
+                    var socket = await SubscriptionReceiver.ConnectAsync(new Uri($"ws://127.0.0.1:{ports[i % 2]}/graphql"), receiverToken, Document, SubscriptionReceiver.Expected(rate, seconds, warmUp));
+                    sockets[i] = socket;
+                    await socket.Acknowledged;
+                });
+
             var peaks = instances.Select(p => new PeakWorkingSet(p)).ToList();
 
             HttpClient[] senders = [await sender[0], await sender[1]];
@@ -69,6 +114,7 @@ internal static class SubscriptionBench
             var madeIn = making.Elapsed.TotalSeconds;
             await Task.Delay(5000);
             var used = cpu.Used();
+            var serverSeconds = cpu.Seconds()[..2].Sum();
             var pausedMs = cpu.GeneratorPausedMs;
             foreach (var peak in peaks)
             {
@@ -99,12 +145,9 @@ internal static class SubscriptionBench
             endToEnd.Sort();
             double P(double p) => StatisticsBench.Percentile(latencies, p);
             double E(double p) => StatisticsBench.Percentile(endToEnd, p);
-            var table = new StringBuilder();
-            table.AppendLine("| subscribers | instances | warm-up changes | changes | made in s | deliveries | lost | repeated | out of order | p50 ms | p95 ms | p99 ms | max ms | end to end p50 / p95 / p99 ms | change answered p50 / p99 ms | CPU s per instance, load generator | generator GC pauses ms | peak working set per instance MB |");
-            table.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |");
             var changeTimes = ChangeTimes.Order().ToList();
-            table.AppendLine(CultureInfo.InvariantCulture, $"| {subscribers} | 2 | {warm.Count} | {produced.Count} | {madeIn:F1} | {latencies.Count} | {lost} | {repeated} | {disordered} | {P(0.5):F1} | {P(0.95):F1} | {P(0.99):F1} | {latencies.LastOrDefault():F1} | {E(0.5):F1} / {E(0.95):F1} / {E(0.99):F1} | {StatisticsBench.Percentile(changeTimes, 0.5):F1} / {StatisticsBench.Percentile(changeTimes, 0.99):F1} | {used} | {pausedMs:F0} | {string.Join(", ", peaks.Select(p => p.Megabytes))} |");
-            return table.ToString();
+            var perThousand = latencies.Count > 0 ? serverSeconds / (latencies.Count / 1000.0) : double.NaN;
+            return string.Create(CultureInfo.InvariantCulture, $"| {subscribers} | 2 | {warm.Count} | {produced.Count} | {madeIn:F1} | {latencies.Count} | {lost} | {repeated} | {disordered} | {P(0.5):F1} | {P(0.95):F1} | {P(0.99):F1} | {latencies.LastOrDefault():F1} | {E(0.5):F1} / {E(0.95):F1} / {E(0.99):F1} | {StatisticsBench.Percentile(changeTimes, 0.5):F1} / {StatisticsBench.Percentile(changeTimes, 0.99):F1} | {used} | {perThousand:F3} | {pausedMs:F0} | {idleBefore / 1_048_576.0:F0} / {idleAfter / 1_048_576.0:F0} | {perIdleKb:F1} | {string.Join(", ", peaks.Select(p => p.Megabytes))} | {load} |");
         }
         finally
         {

@@ -10,6 +10,7 @@ using System.Text.Json;
 internal sealed class SubscriptionReceiver(int expected) : IAsyncDisposable
 {
     private readonly ClientWebSocket socket = new();
+    private readonly TaskCompletionSource acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Delivery[] deliveries = new Delivery[expected];
     private int count;
     private Task? reading;
@@ -21,6 +22,9 @@ internal sealed class SubscriptionReceiver(int expected) : IAsyncDisposable
 
     /// <summary>The events received so far, in arrival order.</summary>
     public ArraySegment<Delivery> Received => new(deliveries, 0, Volatile.Read(ref count));
+
+    /// <summary>Done when the server has acknowledged connection_init; faults if the socket ends first.</summary>
+    public Task Acknowledged => acknowledged.Task;
 
     /// <summary>Subscribes to DOCUMENT with a token; EXPECTED is how many events the run should bring (the record grows if more come).</summary>
     public static async Task<SubscriptionReceiver> ConnectAsync(Uri url, string token, string document, int expected)
@@ -38,13 +42,31 @@ internal sealed class SubscriptionReceiver(int expected) : IAsyncDisposable
 
     private async Task ReadAsync()
     {
-        var buffer = new byte[64 * 1024];
+        try
+        {
+            await ReadMessagesAsync();
+        }
+        finally
+        {
+            acknowledged.TrySetException(new WebSocketException($"the socket ended before connection_ack: {socket.CloseStatus} {socket.CloseStatusDescription}"));
+        }
+    }
+
+    private async Task ReadMessagesAsync()
+    {
+        // An event is about 150 bytes: 5,000 receivers in one process keep a small buffer each, grown for a longer message.
+        var buffer = new byte[1024];
         while (socket.State == WebSocketState.Open)
         {
             var length = 0;
             ValueWebSocketReceiveResult result;
             do
             {
+                if (length == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
                 result = await socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                 length += result.Count;
             }
@@ -57,7 +79,11 @@ internal sealed class SubscriptionReceiver(int expected) : IAsyncDisposable
 
             var arrived = DateTime.UtcNow;
             var (type, sequence, changedAt) = Read(buffer.AsSpan(0, length));
-            if (type == Kind.Ping)
+            if (type == Kind.Ack)
+            {
+                acknowledged.TrySetResult();
+            }
+            else if (type == Kind.Ping)
             {
                 await SendAsync("""{"type":"pong"}""");
             }
@@ -94,7 +120,7 @@ internal sealed class SubscriptionReceiver(int expected) : IAsyncDisposable
 
             if (reader.ValueTextEquals("type"u8) && reader.CurrentDepth == 1 && reader.Read())
             {
-                type = reader.ValueTextEquals("next"u8) ? Kind.Next : reader.ValueTextEquals("ping"u8) ? Kind.Ping : Kind.Other;
+                type = reader.ValueTextEquals("next"u8) ? Kind.Next : reader.ValueTextEquals("ping"u8) ? Kind.Ping : reader.ValueTextEquals("connection_ack"u8) ? Kind.Ack : Kind.Other;
             }
             else if (reader.ValueTextEquals("sequence"u8) && reader.Read())
             {
@@ -114,6 +140,7 @@ internal sealed class SubscriptionReceiver(int expected) : IAsyncDisposable
         Other,
         Next,
         Ping,
+        Ack,
     }
 
     public async ValueTask DisposeAsync()
