@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 
-// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor|import]
+// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor|import|webhooks]
 // (subscriptions ends with the floor under it, a bare WebSocket broadcast; floor measures that alone).
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000], BENCH_REQUESTS [200] sequential
 // caseStatistics requests per scenario after BENCH_WARMUP_SECONDS [10] of them, BENCH_SECONDS [15] per referrals load point, BENCH_SUBSCRIBERS [1000],
 // BENCH_RATE [100] changes a second, BENCH_SUBSCRIPTION_SECONDS [60] after BENCH_SUBSCRIPTION_WARMUP_SECONDS [30] of them,
 // BENCH_SEND_INTERVAL_MS [50, the server's default] between two writes to one subscriber, on the servers and on the floor's.
 // BENCH_DATABASE=/path keeps the seeded database. BENCH_IMPORT_ROWS [1000000] rows in the import scenario's file.
+// Webhooks: BENCH_WEBHOOK_ENDPOINTS [10], BENCH_WEBHOOK_RATE [5] changes a second for BENCH_WEBHOOK_SECONDS [30] after BENCH_WEBHOOK_WARMUP_SECONDS [5],
+// BENCH_WEBHOOK_BACKLOG [100] changes made while the endpoints are disabled, then replayed.
 // PartnerGraph.Bench cases-csv FILE ROWS writes that file alone (synthetic, valid for --org atd).
 // PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
 var verb = args.Length > 0 ? args[0] : "all";
@@ -29,7 +31,7 @@ if (args is ["broadcast-server", var port, var intervalMs])
     return 0;
 }
 
-string[] verbs = ["all", "statistics", "referrals", "subscriptions", "floor", "import"];
+string[] verbs = ["all", "statistics", "referrals", "subscriptions", "floor", "import", "webhooks"];
 if (!verbs.Contains(verb))
 {
     Console.Error.WriteLine($"usage: PartnerGraph.Bench [{string.Join('|', verbs)}]");
@@ -74,6 +76,13 @@ if (verb is "all" or "import")
 {
     var rows = Setting("BENCH_IMPORT_ROWS", 1_000_000);
     Add($"import-cases of {rows:N0} rows into SQLite", await ImportBench.RunAsync(server, rows));
+}
+
+if (verb is "all" or "webhooks")
+{
+    var endpoints = Setting("BENCH_WEBHOOK_ENDPOINTS", 10);
+    var rate = Setting("BENCH_WEBHOOK_RATE", 5);
+    Add($"Webhooks: {endpoints} endpoints over two instances on one SQLite file, {rate} changes a second, then a backlog replayed", await WebhookBench.RunAsync(server, endpoints, rate, Setting("BENCH_WEBHOOK_SECONDS", 30), Setting("BENCH_WEBHOOK_WARMUP_SECONDS", 5), Setting("BENCH_WEBHOOK_BACKLOG", 100)));
 }
 
 var results = Path.Combine(root, "bench", $"results-{verb}.md");
