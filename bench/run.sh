@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark (or one: statistics, referrals, subscriptions, floor, import) against the real server in Release and writes
+# Runs every benchmark (or one: statistics, referrals, subscriptions, floor, import, webhooks) against the real server in Release and writes
 # bench/results-<which>.md with the machine's description. Sizes: see bench/README.md. Usage: bench/run.sh [which]
 set -euo pipefail
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # the subscription curve's 5,000 WebSocket connections in the load generator

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor|import]
+// Every benchmark against the real server, as partners use it. Usage: PartnerGraph.Bench [all|statistics|referrals|subscriptions|floor|import|webhooks]
 // (subscriptions ends with the floor under it, a bare WebSocket broadcast; floor measures that alone).
 // Sizes come from the environment (defaults in brackets): BENCH_CASES [1000000] for referrals, BENCH_STATISTICS_CASES
 // [1000000,3000000,10000000] one after another for statistics, BENCH_REQUESTS [200] sequential
@@ -10,6 +10,8 @@ using System.Text;
 // BENCH_SUBSCRIBER_CURVE [1000,2000,5000] one subscriptions run per number (BENCH_SUBSCRIBERS alone: that one; the floor at the largest),
 // BENCH_SEND_INTERVAL_MS [50, the server's default] between two writes to one subscriber, on the servers and on the floor's.
 // BENCH_DATABASE=/folder keeps the seeded databases (one per size and generator version). BENCH_IMPORT_ROWS [1000000] rows in the import scenario's file.
+// Webhooks: BENCH_WEBHOOK_ENDPOINTS [10], BENCH_WEBHOOK_RATE [5] changes a second for BENCH_WEBHOOK_SECONDS [30] after BENCH_WEBHOOK_WARMUP_SECONDS [5],
+// BENCH_WEBHOOK_BACKLOG [100] changes made while the endpoints are disabled, then replayed.
 // PartnerGraph.Bench cases-csv FILE ROWS writes that file alone (synthetic, valid for --org atd).
 // PartnerGraph.Bench seed CASES seeds (or reuses) the database of that size under BENCH_DATABASE, and nothing else.
 // PartnerGraph.Bench load URL graphql|raw CONNECTIONS SECONDS loads a running server for a profiler (bench/README.md).
@@ -40,7 +42,7 @@ if (args is ["broadcast-server", var port, var intervalMs])
     return 0;
 }
 
-string[] verbs = ["all", "statistics", "referrals", "subscriptions", "floor", "import"];
+string[] verbs = ["all", "statistics", "referrals", "subscriptions", "floor", "import", "webhooks"];
 if (!verbs.Contains(verb))
 {
     Console.Error.WriteLine($"usage: PartnerGraph.Bench [{string.Join('|', verbs)}]");
@@ -87,6 +89,13 @@ if (verb is "all" or "import")
 {
     var rows = Setting("BENCH_IMPORT_ROWS", 1_000_000);
     Add($"import-cases of {rows:N0} rows into SQLite", await ImportBench.RunAsync(server, rows));
+}
+
+if (verb is "all" or "webhooks")
+{
+    var endpoints = Setting("BENCH_WEBHOOK_ENDPOINTS", 10);
+    var rate = Setting("BENCH_WEBHOOK_RATE", 5);
+    Add($"Webhooks: {endpoints} endpoints over two instances on one SQLite file, {rate} changes a second, then a backlog replayed", await WebhookBench.RunAsync(server, endpoints, rate, Setting("BENCH_WEBHOOK_SECONDS", 30), Setting("BENCH_WEBHOOK_WARMUP_SECONDS", 5), Setting("BENCH_WEBHOOK_BACKLOG", 100)));
 }
 
 var results = Path.Combine(root, "bench", $"results-{verb}.md");

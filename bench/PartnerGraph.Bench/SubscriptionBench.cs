@@ -162,7 +162,7 @@ internal static class SubscriptionBench
     }
 
     /// <summary>Referral changes at a steady rate, alternating instances: each referral goes from SUBMITTED to COMPLETED. The sequences made, with when each one's request was sent.</summary>
-    private static async Task<ConcurrentDictionary<long, DateTime>> ProduceAsync(HttpClient[] senders, HttpClient[] receivers, int rate, int seconds)
+    internal static async Task<ConcurrentDictionary<long, DateTime>> ProduceAsync(HttpClient[] senders, HttpClient[] receivers, int rate, int seconds)
     {
         var produced = new ConcurrentDictionary<long, DateTime>();
         var moves = new[] { "acknowledgeReferral", "acceptReferral", "startReferralService", "completeReferral" };
