@@ -168,10 +168,29 @@ public sealed class WebhookDeliveryTests(ITestOutputHelper output)
         Assert.Equal(expected.Select(s => $"evt_{s}"), accepted.Select(d => d.Id));
         Assert.Equal(expected.Count, receiver.All.Count);
         var log = (await atd.PostAsync(
-            "query($client: String!) { accessLog(first: 100, filter: { clientId: $client }) { totalCount nodes { clientId operationType outcome } } }",
-            new { client = $"webhook:{GlobalIdKey(id)}" })).AssertNoErrors().Data!["accessLog"]!;
-        Assert.Equal(expected.Count, log["totalCount"]!.GetValue<int>());
-        Assert.All(log["nodes"]!.AsArray(), n => Assert.Equal("subscription", n!["operationType"]!.GetValue<string>()));
+            """
+            query($client: String!, $id: ID!) {
+              deliveries: webhookDeliveries(webhookId: $id, first: 100) { attempts }
+              allowed: accessLog(first: 100, filter: { clientId: $client, outcome: ALLOWED }) { totalCount nodes { operationType } }
+              refused: accessLog(first: 100, filter: { clientId: $client, outcome: REFUSED }) { totalCount nodes { errorCodes } }
+              failed: accessLog(first: 100, filter: { clientId: $client, outcome: FAILED }) { totalCount nodes { errorCodes } }
+            }
+            """,
+            new { client = $"webhook:{GlobalIdKey(id)}", id })).AssertNoErrors().Data!;
+
+        // The document runs once per attempt, each an ALLOWED subscription in the log (an attempt the receiver did not
+        // acknowledge is tried again). An attempt put off before it was sent (the database busy on a loaded machine,
+        // or the client's rate) is logged too, with its code.
+        var attempts = log["deliveries"]!.AsArray().Select(d => d!["attempts"]!.GetValue<int>()).ToList();
+        Assert.Equal(expected.Count, attempts.Count);
+        Assert.Equal(attempts.Sum(), log["allowed"]!["totalCount"]!.GetValue<int>());
+        Assert.All(log["allowed"]!["nodes"]!.AsArray(), n => Assert.Equal("subscription", n!["operationType"]!.GetValue<string>()));
+        output.WriteLine($"access log: {attempts.Sum()} allowed for {expected.Count} deliveries, {log["refused"]!["totalCount"]} refused and {log["failed"]!["totalCount"]} failed attempts put off ({log["refused"]!["nodes"]!.ToJsonString()})");
+        foreach (var other in new[] { log["refused"]!, log["failed"]! })
+        {
+            Assert.Equal(other["nodes"]!.AsArray().Count, other["totalCount"]!.GetValue<int>());
+            Assert.All(other["nodes"]!.AsArray(), n => Assert.Single(n!["errorCodes"]!.AsArray(), c => c!.GetValue<string>() is "DATABASE_UNAVAILABLE" or "RATE_LIMITED"));
+        }
     }
 
     public static async Task<(string Id, string Secret)> AddAsync(GraphQLClient client, string url, string document = Document)
