@@ -27,6 +27,9 @@ public sealed partial class WebhookDispatcher : BackgroundService
 {
     public const string EventType = "referral.status_changed";
 
+    /// <summary>The tag of the query that looks for endpoints to lease, run on this service's own clock (a poll), not for a request.</summary>
+    public const string LeaseQueryTag = "webhook leases";
+
     private readonly IDbContextFactory<PartnerGraphDbContext> databases;
     private readonly ReferralEventFeed feed;
     private readonly OperationPipeline pipeline;
@@ -105,7 +108,7 @@ public sealed partial class WebhookDispatcher : BackgroundService
         List<long> free;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false))
         {
-            free = await db.WebhookEndpoints
+            free = await db.WebhookEndpoints.TagWith(LeaseQueryTag)
                 .Where(e => e.Status == WebhookStatus.Active && (e.LeaseOwner == null || e.LeaseOwner == InstanceId || e.LeaseExpiresAt < now))
                 .Select(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         }

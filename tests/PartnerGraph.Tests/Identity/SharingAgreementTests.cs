@@ -65,7 +65,7 @@ public sealed class SharingAgreementTests
 
     private static async Task<GraphQLClient> ClientAsync(PartnerGraphApp app, string[] scopes)
     {
-        var clientId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var clientId = UniqueNames.Of("test-", 8);
         string secret;
         await using (var scope = app.Services.CreateAsyncScope())
         {

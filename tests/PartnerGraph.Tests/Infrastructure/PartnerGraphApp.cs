@@ -102,11 +102,13 @@ public sealed class PartnerGraphApp : WebApplicationFactory<Program>
 /// <summary>
 /// Counts the SQL commands the server sends, to prove batching. Per-request overhead (the caller's client status and
 /// agreements, the access log entry) is counted apart from the commands that fetch the data asked for. The outbox
-/// feed's reads are not counted: they run on the feed's own clock (a poll every second), not for any request.
+/// feed's reads and the webhook dispatcher's look for endpoints to lease are not counted: they run on their own clock (a poll), not
+/// for any request.
 /// </summary>
 public sealed class SqlCommandCounter : DbCommandInterceptor
 {
     private static readonly string[] OverheadTables = ["\"AccessLog\"", "\"PartnerClients\"", "\"SharingAgreements\""];
+    private static readonly string[] BackgroundTags = [PartnerGraph.Data.Events.ReferralEventFeed.QueryTag, PartnerGraph.GraphQL.Webhooks.WebhookDispatcher.LeaseQueryTag];
     private readonly ConcurrentQueue<string> commands = new();
 
     /// <summary>Every command since the last reset.</summary>
@@ -122,7 +124,7 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     private void Add(System.Data.Common.DbCommand command)
     {
-        if (!command.CommandText.StartsWith("-- " + PartnerGraph.Data.Events.ReferralEventFeed.QueryTag, StringComparison.Ordinal))
+        if (!BackgroundTags.Any(tag => command.CommandText.StartsWith("-- " + tag, StringComparison.Ordinal)))
         {
             commands.Enqueue(command.CommandText);
         }

@@ -130,7 +130,7 @@ public sealed class CaseStatisticsQueryTests(AppFixture fixture) : IClassFixture
 
     private async Task<GraphQLClient> ClientAsync(string organisation, string scope)
     {
-        var clientId = "stats-" + Guid.NewGuid().ToString("N")[..8];
+        var clientId = UniqueNames.Of("stats-", 8);
         string secret;
         await using (var services = fixture.App.Services.CreateAsyncScope())
         {

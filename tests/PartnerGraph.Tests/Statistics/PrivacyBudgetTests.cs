@@ -193,7 +193,7 @@ public sealed class PrivacyBudgetTests
 
     private static async Task<GraphQLClient> ClientAsync(PartnerGraphApp app, string organisation)
     {
-        var clientId = "dp-" + Guid.NewGuid().ToString("N")[..8];
+        var clientId = UniqueNames.Of("dp-", 8);
         string secret;
         await using (var services = app.Services.CreateAsyncScope())
         {

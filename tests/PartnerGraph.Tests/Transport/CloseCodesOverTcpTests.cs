@@ -43,7 +43,7 @@ public sealed class CloseCodesOverTcpTests(CloseCodesServer fixture) : IClassFix
     [Fact]
     public async Task When_the_client_is_disabled_the_close_arrives_with_4403()
     {
-        var clientId = $"test-disabled-{Guid.NewGuid():N}";
+        var clientId = UniqueNames.Of("test-disabled-");
         await fixture.RunAsync("clients", "add", "--org", "atd", "--client-id", clientId, "--scopes", "referrals.read", "--secret", "test-secret-disabled-at-least-32-chars");
         var token = await fixture.Server.TokenAsync(clientId, "test-secret-disabled-at-least-32-chars");
         await using var client = NodeProcess.Start("close.mjs", fixture.WsUrl, "client-disabled", token);

@@ -22,7 +22,7 @@ public sealed class AutomaticPersistedQueryTests
         using var http = new HttpClient { BaseAddress = server.Url };
         var atd = new GraphQLClient(http, await server.TokenAsync());
         var shelter = new GraphQLClient(http, await server.TokenAsync(TestDatabase.ShelterClient, TestDatabase.ShelterSecret));
-        var query = $"query Apq{Letters()} {{ viewer {{ clientId }} }}";
+        var query = $"query Apq{UniqueNames.Letters()} {{ viewer {{ clientId }} }}";
 
         // The hash alone, unknown: the protocol's code and message, so Apollo's clients send the document.
         var unknown = await atd.PostRawAsync(JsonSerializer.Serialize(new { extensions = new { persistedQuery = Persisted(query) } }));
@@ -51,7 +51,7 @@ public sealed class AutomaticPersistedQueryTests
         // Another organisation does not get it by hash: it sends its own document.
         var other = await shelter.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/graphql?extensions=" + extensions));
         Assert.Equal("PERSISTED_QUERY_NOT_FOUND", other.FirstErrorCode);
-        var otherQuery = $"query ApqGet{Letters()} {{ viewer {{ clientId }} }}";
+        var otherQuery = $"query ApqGet{UniqueNames.Letters()} {{ viewer {{ clientId }} }}";
         var otherSent = (await shelter.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/graphql?query=" + Uri.EscapeDataString(otherQuery) + "&extensions=" + Uri.EscapeDataString(JsonSerializer.Serialize(new { persistedQuery = Persisted(otherQuery) }))))).AssertNoErrors();
         Assert.Equal(TestDatabase.ShelterClient, otherSent.Data!["viewer"]!["clientId"]!.GetValue<string>());
         (await shelter.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/graphql?extensions=" + Uri.EscapeDataString(JsonSerializer.Serialize(new { persistedQuery = Persisted(otherQuery) }))))).AssertNoErrors();
@@ -105,7 +105,4 @@ public sealed class AutomaticPersistedQueryTests
         store.Remember("atd", "sha256:big", new string(' ', 999));
         Assert.Equal(1, store.Count("atd"));
     }
-
-    /// <summary>A unique operation name in letters only: a GUID's digits can run to 13, which the personal-data guard refuses as a national id.</summary>
-    private static string Letters() => string.Concat(Guid.NewGuid().ToByteArray().Select(b => (char)('a' + (b % 26))));
 }
