@@ -11,6 +11,7 @@ using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.GraphQL.Referrals;
 using PartnerGraph.GraphQL.Statistics;
 using PartnerGraph.GraphQL.Transport;
+using PartnerGraph.GraphQL.Transport.Http;
 using PartnerGraph.GraphQL.Viewer;
 using PartnerGraph.GraphQL.Webhooks;
 
@@ -39,11 +40,14 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<StatisticsReleaser>();
         services.AddSingleton<SchemaCatalogue>();
         services.AddSingleton<ISchema>(sp => sp.GetRequiredService<SchemaCatalogue>().Everything);
+        services.AddSingleton<PartnerGraphSerializer>();
         services.AddGraphQL(graphql => graphql
             .AddGraphTypes(typeof(PartnerGraphSchema).Assembly)
             // Thai names as text, not \u escapes; characters that matter to HTML stay escaped.
             .AddSystemTextJson(json => json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Thai))
+            .AddSerializer(sp => sp.GetRequiredService<PartnerGraphSerializer>())
             .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>()
+            .AddExecutionStrategy<QueryExecutionStrategy>(GraphQLParser.AST.OperationType.Query)
             .AddExecutionStrategy<EventExecutionStrategy>(GraphQLParser.AST.OperationType.Subscription)
             // One span around validation and execution, named by the operation; never the document or its variables.
             .UseTelemetry(telemetry => telemetry.RecordDocument = false));

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using PartnerGraph.Tests.Infrastructure;
+
+namespace PartnerGraph.Tests.Transport;
+
+/// <summary>
+/// How a started server runs and writes an answer: the fields of a selection are collected once per selection and
+/// type and reused by later objects and later requests (QueryExecutionStrategy), and answers go straight into the
+/// response (PartnerGraphSerializer). Each is held to what a client reads over TCP.
+/// </summary>
+public sealed class AnswerExecutionTests(StartedServerFixture fixture) : IClassFixture<StartedServerFixture>
+{
+    private const string Plain = """
+        { referrals(first: 20) { nodes { reference status fromOrganisation { slug kind } history { sequence status changedBy { slug } } } } }
+        """;
+
+    // The same fields through a named fragment, an inline fragment, a fragment on the interface and a field asked twice.
+    private const string ThroughFragments = """
+        query Fragments { referrals(first: 20) { nodes { ...Referral ... on Referral { status fromOrganisation { kind } } } } }
+        fragment Referral on Referral { reference fromOrganisation { slug } history { ...Change } ... on Node { id } }
+        fragment Change on ReferralStatusChange { sequence status changedBy { slug } status }
+        """;
+
+    private GraphQLClient Client => new(new HttpClient { BaseAddress = fixture.Server.Url }, fixture.Token);
+
+    [Fact]
+    public async Task A_selection_collected_once_answers_every_object_and_every_later_request_alike()
+    {
+        var plain = (await Client.PostAsync(Plain)).AssertNoErrors().Data!;
+        var nodes = plain["referrals"]!["nodes"]!.AsArray();
+        Assert.Equal(20, nodes.Count);
+        Assert.True(nodes.Sum(n => n!["history"]!.AsArray().Count) > nodes.Count, "the page has history entries to collect fields for");
+
+        for (var run = 0; run < 3; run++)
+        {
+            var fragments = (await Client.PostAsync(ThroughFragments)).AssertNoErrors().Data!["referrals"]!["nodes"]!.AsArray();
+            Assert.Equal(nodes.Count, fragments.Count);
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                var expected = nodes[i]!.AsObject();
+                var actual = fragments[i]!.AsObject();
+                Assert.Equal(["reference", "fromOrganisation", "history", "id", "status"], actual.Select(p => p.Key));
+                Assert.True(JsonNode.DeepEquals(expected["history"], actual["history"]), $"history of {expected["reference"]} differs");
+                Assert.Equal(expected["reference"]!.GetValue<string>(), actual["reference"]!.GetValue<string>());
+                Assert.Equal(expected["status"]!.GetValue<string>(), actual["status"]!.GetValue<string>());
+                Assert.True(JsonNode.DeepEquals(expected["fromOrganisation"], actual["fromOrganisation"]));
+            }
+        }
+
+        Assert.True(JsonNode.DeepEquals(plain, (await Client.PostAsync(Plain)).AssertNoErrors().Data), "the plain document again");
+    }
+
+    [Fact]
+    public async Task Skip_and_include_follow_each_requests_variables_when_the_same_document_runs_again()
+    {
+        const string document = """
+            query Toggle($hide: Boolean!) { referrals(first: 3) { nodes { reference status @skip(if: $hide) history @include(if: $hide) { sequence } } } }
+            """;
+        foreach (var hide in new[] { true, false, true, false })
+        {
+            var nodes = (await Client.PostAsync(document, new { hide })).AssertNoErrors().Data!["referrals"]!["nodes"]!.AsArray();
+            Assert.Equal(3, nodes.Count);
+            Assert.All(nodes, n =>
+            {
+                var keys = n!.AsObject().Select(p => p.Key).ToArray();
+                Assert.Equal(hide ? ["reference", "history"] : ["reference", "status"], keys);
+            });
+        }
+    }
+
+    [Fact]
+    public async Task Thai_text_is_written_as_text_and_a_large_answer_arrives_whole()
+    {
+        var response = (await Client.PostAsync("{ province(code: \"TH-38\") { nameTh districts { nameTh } } }")).AssertNoErrors();
+        var text = await response.Message.Content.ReadAsStringAsync();
+        Assert.Contains("บึงกาฬ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0E", text, StringComparison.OrdinalIgnoreCase);
+
+        // The whole schema (hundreds of KB through the response's PipeWriter), parsed whole.
+        var schema = (await Client.PostAsync("{ __schema { types { name description fields { name description args { name description } } enumValues { name description } } } }")).AssertNoErrors();
+        Assert.True((await schema.Message.Content.ReadAsStringAsync()).Length > 50_000);
+        Assert.Contains(schema.Data!["__schema"]!["types"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "Referral");
+    }
+}
