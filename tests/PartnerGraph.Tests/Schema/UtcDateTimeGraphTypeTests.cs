@@ -1,0 +1,69 @@
+using System.Globalization;
+using GraphQL;
+using GraphQL.Types;
+using Microsoft.Extensions.DependencyInjection;
+using PartnerGraph.GraphQL;
+using PartnerGraph.GraphQL.Common;
+using PartnerGraph.Tests.Infrastructure;
+
+namespace PartnerGraph.Tests.Schema;
+
+public sealed class UtcDateTimeGraphTypeTests
+{
+    public static TheoryData<DateTime> Times()
+    {
+        var random = new Random(23);
+        var times = new TheoryData<DateTime>
+        {
+            new(2026, 12, 6, 3, 4, 5, DateTimeKind.Utc),
+            new(2026, 12, 6, 3, 4, 5, 100, DateTimeKind.Utc),
+            new(2026, 1, 1, 0, 0, 0, 0, 1, DateTimeKind.Utc),
+            new DateTime(2026, 6, 30, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_999 - 9_999_990),
+            new(2026, 6, 30, 23, 59, 59, 999, 999, DateTimeKind.Utc),
+            new(2000, 2, 29, 12, 0, 0, DateTimeKind.Unspecified),
+            new(2000, 2, 29, 12, 0, 0, 120, DateTimeKind.Local),
+            DateTime.MinValue,
+            DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc),
+        };
+        for (var i = 0; i < 200; i++)
+        {
+            var ticks = random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks);
+            times.Add(new DateTime(ticks - (i % 3 == 0 ? ticks % TimeSpan.TicksPerSecond : 0), (DateTimeKind)(i % 3)));
+        }
+
+        return times;
+    }
+
+    [Theory]
+    [MemberData(nameof(Times))]
+    public void Writes_what_GraphQL_NETs_DateTime_scalar_writes(DateTime time)
+    {
+        var expected = time.ToString(UtcDateTimeGraphType.ReferenceFormat, DateTimeFormatInfo.InvariantInfo);
+        Assert.Equal(expected, new DateTimeGraphType().Serialize(time));
+        Assert.Equal(expected, new UtcDateTimeGraphType().Serialize(time));
+    }
+
+    [Fact]
+    public void Values_other_than_a_DateTime_are_left_to_the_built_in_scalar()
+    {
+        var offset = new DateTimeOffset(2026, 12, 6, 3, 4, 5, TimeSpan.Zero);
+        Assert.Equal(
+            Assert.Throws<InvalidOperationException>(() => new DateTimeGraphType().Serialize(offset)).Message,
+            Assert.Throws<InvalidOperationException>(() => new UtcDateTimeGraphType().Serialize(offset)).Message);
+        Assert.Null(new UtcDateTimeGraphType().Serialize(null));
+    }
+
+    [Fact]
+    public async Task Every_DateTime_field_of_the_schema_is_written_by_it()
+    {
+        await using var app = await PartnerGraphApp.StartAsync();
+        var schema = app.Services.GetRequiredService<SchemaCatalogue>().Everything;
+        schema.Initialize();
+        Assert.IsType<UtcDateTimeGraphType>(schema.AllTypes["DateTime"]);
+        var fields = schema.AllTypes.OfType<IComplexGraphType>().SelectMany(t => t.Fields)
+            .Where(f => f.ResolvedType!.GetNamedType().Name == "DateTime").ToList();
+        Assert.Contains(fields, f => f.Name == "changedAt");
+        Assert.Contains(fields, f => f.Name == "recordedAt");
+        Assert.All(fields, f => Assert.IsType<UtcDateTimeGraphType>(f.ResolvedType!.GetNamedType()));
+    }
+}
