@@ -16,7 +16,7 @@ public sealed class PartnerGraphSchema : Schema
         // The introspection graphql-js asks for with every option on (isRepeatable, deprecated arguments and input fields).
         Features.RepeatableDirectives = true;
         Features.DeprecationOfInputValues = true;
-        RegisterType(new UtcDateTimeGraphType());
+        RegisterType(new RoundTripDateTimeGraphType());
         Description = "PartnerGraph: anonymised case statistics, referrals and programme coverage shared between Thailand's Anti-Human Trafficking Division and its partners.";
         var roots = features.ToList();
         Query = Root("Query", RootOperation.Query, roots, scopes)!;

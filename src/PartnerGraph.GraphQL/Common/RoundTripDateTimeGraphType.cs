@@ -5,10 +5,10 @@ namespace PartnerGraph.GraphQL.Common;
 
 /// <summary>
 /// GraphQL.NET's DateTime scalar, written faster: the same text (ISO 8601, the fraction of a second without trailing
-/// zeros, Z for UTC), made from the runtime's round-trip format instead of a custom format string, which cost about a
-/// tenth of the executer's own time on a page of referrals (316 times). Registered in place of the built-in scalar.
+/// zeros, Z for UTC), made from the runtime's round-trip format ("O") instead of a custom format string, which was
+/// about 6% of the executer's own time on a page of referrals (316 values). Registered in place of the built-in scalar.
 /// </summary>
-public sealed class UtcDateTimeGraphType : DateTimeGraphType
+public sealed class RoundTripDateTimeGraphType : DateTimeGraphType
 {
     /// <summary>GraphQL.NET's format, which <see cref="Format"/> writes.</summary>
     public const string ReferenceFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFK";
@@ -16,7 +16,7 @@ public sealed class UtcDateTimeGraphType : DateTimeGraphType
     private const int FractionStart = 20; // "yyyy-MM-ddTHH:mm:ss." is 20 characters, then 7 digits of the fraction
     private const int FractionDigits = 7;
 
-    public UtcDateTimeGraphType()
+    public RoundTripDateTimeGraphType()
     {
         Name = "DateTime";
     }

@@ -8,7 +8,7 @@ using PartnerGraph.Tests.Infrastructure;
 
 namespace PartnerGraph.Tests.Schema;
 
-public sealed class UtcDateTimeGraphTypeTests
+public sealed class RoundTripDateTimeGraphTypeTests
 {
     public static TheoryData<DateTime> Times()
     {
@@ -38,9 +38,9 @@ public sealed class UtcDateTimeGraphTypeTests
     [MemberData(nameof(Times))]
     public void Writes_what_GraphQL_NETs_DateTime_scalar_writes(DateTime time)
     {
-        var expected = time.ToString(UtcDateTimeGraphType.ReferenceFormat, DateTimeFormatInfo.InvariantInfo);
+        var expected = time.ToString(RoundTripDateTimeGraphType.ReferenceFormat, DateTimeFormatInfo.InvariantInfo);
         Assert.Equal(expected, new DateTimeGraphType().Serialize(time));
-        Assert.Equal(expected, new UtcDateTimeGraphType().Serialize(time));
+        Assert.Equal(expected, new RoundTripDateTimeGraphType().Serialize(time));
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class UtcDateTimeGraphTypeTests
         var offset = new DateTimeOffset(2026, 12, 6, 3, 4, 5, TimeSpan.Zero);
         Assert.Equal(
             Assert.Throws<InvalidOperationException>(() => new DateTimeGraphType().Serialize(offset)).Message,
-            Assert.Throws<InvalidOperationException>(() => new UtcDateTimeGraphType().Serialize(offset)).Message);
-        Assert.Null(new UtcDateTimeGraphType().Serialize(null));
+            Assert.Throws<InvalidOperationException>(() => new RoundTripDateTimeGraphType().Serialize(offset)).Message);
+        Assert.Null(new RoundTripDateTimeGraphType().Serialize(null));
     }
 
     [Fact]
@@ -59,11 +59,11 @@ public sealed class UtcDateTimeGraphTypeTests
         await using var app = await PartnerGraphApp.StartAsync();
         var schema = app.Services.GetRequiredService<SchemaCatalogue>().Everything;
         schema.Initialize();
-        Assert.IsType<UtcDateTimeGraphType>(schema.AllTypes["DateTime"]);
+        Assert.IsType<RoundTripDateTimeGraphType>(schema.AllTypes["DateTime"]);
         var fields = schema.AllTypes.OfType<IComplexGraphType>().SelectMany(t => t.Fields)
             .Where(f => f.ResolvedType!.GetNamedType().Name == "DateTime").ToList();
         Assert.Contains(fields, f => f.Name == "changedAt");
         Assert.Contains(fields, f => f.Name == "recordedAt");
-        Assert.All(fields, f => Assert.IsType<UtcDateTimeGraphType>(f.ResolvedType!.GetNamedType()));
+        Assert.All(fields, f => Assert.IsType<RoundTripDateTimeGraphType>(f.ResolvedType!.GetNamedType()));
     }
 }
