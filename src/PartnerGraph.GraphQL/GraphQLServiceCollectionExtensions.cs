@@ -11,7 +11,6 @@ using PartnerGraph.GraphQL.Pipeline;
 using PartnerGraph.GraphQL.Referrals;
 using PartnerGraph.GraphQL.Statistics;
 using PartnerGraph.GraphQL.Transport;
-using PartnerGraph.GraphQL.Transport.Http;
 using PartnerGraph.GraphQL.Viewer;
 using PartnerGraph.GraphQL.Webhooks;
 
@@ -40,12 +39,10 @@ public static class GraphQLServiceCollectionExtensions
         services.AddSingleton<StatisticsReleaser>();
         services.AddSingleton<SchemaCatalogue>();
         services.AddSingleton<ISchema>(sp => sp.GetRequiredService<SchemaCatalogue>().Everything);
-        services.AddSingleton<PartnerGraphSerializer>();
         services.AddGraphQL(graphql => graphql
             .AddGraphTypes(typeof(PartnerGraphSchema).Assembly)
             // Thai names as text, not \u escapes; characters that matter to HTML stay escaped.
             .AddSystemTextJson(json => json.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.BasicLatin, System.Text.Unicode.UnicodeRanges.Thai))
-            .AddSerializer(sp => sp.GetRequiredService<PartnerGraphSerializer>())
             .AddErrorInfoProvider<PartnerGraphErrorInfoProvider>()
             .AddExecutionStrategy<QueryExecutionStrategy>(GraphQLParser.AST.OperationType.Query)
             .AddExecutionStrategy<EventExecutionStrategy>(GraphQLParser.AST.OperationType.Subscription)

@@ -5,8 +5,8 @@ namespace PartnerGraph.Tests.Transport;
 
 /// <summary>
 /// How a started server runs and writes an answer: the fields of a selection are collected once per selection and
-/// type and reused by later objects and later requests (QueryExecutionStrategy), and answers go straight into the
-/// response (PartnerGraphSerializer). Each is held to what a client reads over TCP.
+/// type and reused by later objects and later requests (QueryExecutionStrategy), and an answer arrives whole, Thai
+/// as text. Each is held to what a client reads over TCP.
 /// </summary>
 public sealed class AnswerExecutionTests(StartedServerFixture fixture) : IClassFixture<StartedServerFixture>
 {
@@ -76,7 +76,7 @@ public sealed class AnswerExecutionTests(StartedServerFixture fixture) : IClassF
         Assert.Contains("บึงกาฬ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\\u0E", text, StringComparison.OrdinalIgnoreCase);
 
-        // The whole schema (hundreds of KB through the response's PipeWriter), parsed whole.
+        // The whole schema (hundreds of KB), parsed whole.
         var schema = (await Client.PostAsync("{ __schema { types { name description fields { name description args { name description } } enumValues { name description } } } }")).AssertNoErrors();
         Assert.True((await schema.Message.Content.ReadAsStringAsync()).Length > 50_000);
         Assert.Contains(schema.Data!["__schema"]!["types"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "Referral");

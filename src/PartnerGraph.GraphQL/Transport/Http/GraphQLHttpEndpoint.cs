@@ -54,7 +54,7 @@ public sealed class GraphQLHttpEndpoint(OperationPipeline pipeline, GraphQLReque
 }
 
 /// <summary>How GraphQL answers go over HTTP, for GraphQL over HTTP and for event streams refused before they start.</summary>
-public sealed class HttpAnswers(PartnerGraphSerializer serializer)
+public sealed class HttpAnswers(IGraphQLTextSerializer serializer)
 {
     /// <summary>The bearer token of the Authorization header, checked by the pipeline.</summary>
     public static BearerCredential Credential(HttpRequest request) => BearerCredential.FromAuthorization(request?.Headers.Authorization.ToString());
@@ -87,7 +87,6 @@ public sealed class HttpAnswers(PartnerGraphSerializer serializer)
         ArgumentNullException.ThrowIfNull(http);
         http.Response.StatusCode = status;
         http.Response.ContentType = mediaType + "; charset=utf-8";
-        serializer.Write(http.Response.BodyWriter, result);
-        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
     }
 }
