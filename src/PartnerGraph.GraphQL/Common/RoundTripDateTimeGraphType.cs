@@ -10,9 +10,6 @@ namespace PartnerGraph.GraphQL.Common;
 /// </summary>
 public sealed class RoundTripDateTimeGraphType : DateTimeGraphType
 {
-    /// <summary>GraphQL.NET's format, which <see cref="Format"/> writes.</summary>
-    public const string ReferenceFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFFK";
-
     private const int FractionStart = 20; // "yyyy-MM-ddTHH:mm:ss." is 20 characters, then 7 digits of the fraction
     private const int FractionDigits = 7;
 

@@ -102,8 +102,8 @@ public sealed class PartnerGraphApp : WebApplicationFactory<Program>
 /// <summary>
 /// Counts the SQL commands the server sends, to prove batching. Per-request overhead (the caller's client status and
 /// agreements, the access log entry) is counted apart from the commands that fetch the data asked for. The outbox
-/// feed's reads and the webhook dispatcher's look for endpoints to lease are not counted: they run on their own clock (a poll), not
-/// for any request.
+/// feed's reads and the webhook dispatcher's lease poll are not counted: they run on their own clock, not for any
+/// request.
 /// </summary>
 public sealed class SqlCommandCounter : DbCommandInterceptor
 {

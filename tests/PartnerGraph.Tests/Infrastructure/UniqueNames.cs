@@ -7,8 +7,12 @@ namespace PartnerGraph.Tests.Infrastructure;
 /// </summary>
 public static class UniqueNames
 {
-    public static string Letters(int length = 16) =>
-        string.Concat(Guid.NewGuid().ToByteArray().Take(length).Select(b => (char)('a' + (b % 26))));
+    /// <summary>Up to 16 random lowercase letters (one per byte of a GUID).</summary>
+    public static string Letters(int length = 16)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, 16);
+        return string.Concat(Guid.NewGuid().ToByteArray().Take(length).Select(b => (char)('a' + (b % 26))));
+    }
 
     public static string Of(string prefix, int length = 16) => prefix + Letters(length);
 }

@@ -21,7 +21,9 @@ public sealed class AnswerExecutionTests(StartedServerFixture fixture) : IClassF
         fragment Change on ReferralStatusChange { sequence status changedBy { slug } status }
         """;
 
-    private GraphQLClient Client => new(new HttpClient { BaseAddress = fixture.Server.Url }, fixture.Token);
+    private readonly GraphQLClient client = new(new HttpClient { BaseAddress = fixture.Server.Url }, fixture.Token);
+
+    private GraphQLClient Client => client;
 
     [Fact]
     public async Task A_selection_collected_once_answers_every_object_and_every_later_request_alike()
@@ -50,15 +52,18 @@ public sealed class AnswerExecutionTests(StartedServerFixture fixture) : IClassF
         Assert.True(JsonNode.DeepEquals(plain, (await Client.PostAsync(Plain)).AssertNoErrors().Data), "the plain document again");
     }
 
-    [Fact]
-    public async Task Skip_and_include_follow_each_requests_variables_when_the_same_document_runs_again()
+    [Theory]
+    [MemberData(nameof(EveryTransport))]
+    public async Task Skip_and_include_follow_each_requests_variables_when_the_same_document_runs_again(string transport)
     {
         const string document = """
             query Toggle($hide: Boolean!) { referrals(first: 3) { nodes { reference status @skip(if: $hide) history @include(if: $hide) { sequence } } } }
             """;
         foreach (var hide in new[] { true, false, true, false })
         {
-            var nodes = (await Client.PostAsync(document, new { hide })).AssertNoErrors().Data!["referrals"]!["nodes"]!.AsArray();
+            var answer = await Transports.RunAsync(transport, fixture.Server.Url, fixture.Token, document, new { hide });
+            Assert.Null(answer["errors"]);
+            var nodes = answer["data"]!["referrals"]!["nodes"]!.AsArray();
             Assert.Equal(3, nodes.Count);
             Assert.All(nodes, n =>
             {
@@ -66,6 +71,48 @@ public sealed class AnswerExecutionTests(StartedServerFixture fixture) : IClassF
                 Assert.Equal(hide ? ["reference", "history"] : ["reference", "status"], keys);
             });
         }
+    }
+
+    public static TheoryData<string> EveryTransport => new(Transports.All);
+
+    [Fact]
+    public async Task One_selection_that_meets_another_type_in_the_next_request_collects_that_types_fields()
+    {
+        // node(id:) is one selection of one cached document, met by a Referral in one request and an Organisation in the next.
+        const string document = """
+            query Node($id: ID!) { node(id: $id) { __typename id ... on Referral { reference } ... on Organisation { slug } } }
+            """;
+        var referral = (await Client.PostAsync("{ referrals(first: 1) { nodes { id reference } } }")).AssertNoErrors().Data!["referrals"]!["nodes"]![0]!;
+        var organisation = (await Client.PostAsync("{ viewer { organisation { id slug } } }")).AssertNoErrors().Data!["viewer"]!["organisation"]!;
+        for (var run = 0; run < 2; run++)
+        {
+            var asReferral = (await Client.PostAsync(document, new { id = referral["id"]!.GetValue<string>() })).AssertNoErrors().Data!["node"]!.AsObject();
+            Assert.Equal(["__typename", "id", "reference"], asReferral.Select(p => p.Key));
+            Assert.Equal(referral["reference"]!.GetValue<string>(), asReferral["reference"]!.GetValue<string>());
+
+            var asOrganisation = (await Client.PostAsync(document, new { id = organisation["id"]!.GetValue<string>() })).AssertNoErrors().Data!["node"]!.AsObject();
+            Assert.Equal(["__typename", "id", "slug"], asOrganisation.Select(p => p.Key));
+            Assert.Equal(organisation["slug"]!.GetValue<string>(), asOrganisation["slug"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task A_client_without_the_scope_is_refused_a_document_another_role_has_just_run()
+    {
+        // The collections are kept with the parsed document, which every role shares; each role's own schema still decides.
+        const string document = "{ referrals(first: 5) { nodes { reference history { status } } } }";
+        (await Client.PostAsync(document)).AssertNoErrors();
+
+        var clientId = UniqueNames.Of("stats-only-");
+        var (exitCode, output) = await ServerProcess.RunVerbAsync(["clients", "add", "--org", "atd", "--client-id", clientId, "--scopes", "statistics.read", "--secret", "test-secret-stats-only-at-least-32-chars"], database: fixture.Server.Database);
+        Assert.True(exitCode == 0, output);
+        var statisticsOnly = new GraphQLClient(new HttpClient { BaseAddress = fixture.Server.Url }, await fixture.Server.TokenAsync(clientId, "test-secret-stats-only-at-least-32-chars"));
+
+        var refused = await statisticsOnly.PostAsync(document);
+        Assert.Null(refused.Data);
+        Assert.NotNull(refused.FirstErrorCode);
+        Assert.DoesNotContain("REF-", refused.Body.ToJsonString(), StringComparison.Ordinal);
+        (await Client.PostAsync(document)).AssertNoErrors();
     }
 
     [Fact]
