@@ -1,0 +1,158 @@
+using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Execution;
+using GraphQL.SystemTextJson;
+using GraphQL.Types;
+using GraphQL.Validation;
+using GraphQLParser.AST;
+using PartnerGraph.GraphQL.Common;
+
+namespace PartnerGraph.Tests.Transport;
+
+/// <summary>
+/// QueryExecutionStrategy, the executer of every query, keeps an object's collected fields with the parsed selection
+/// between objects and requests. Whatever the selection holds (fragments, inline fragments, aliases, arguments,
+/// @skip/@include by variables, nested objects) and whatever its resolvers do (a value, null, a value its scalar
+/// refuses, an exception, an error with a code, a task still running, a data loader result, a look at the path or
+/// parent), the answer must be GraphQL.NET's own, byte for byte: each document is run by both strategies and the
+/// serialized answers compared. The started server's answers are held to the same in AnswerExecutionTests and
+/// RawBaselineTests.
+/// </summary>
+public sealed class QueryExecutionStrategyTests
+{
+    private static readonly GraphQLSerializer Serializer = new();
+
+    // One schema for every run, as the server keeps one per role: the collections are kept per object type.
+    private static readonly Lazy<ISchema> Schema = new(() =>
+    {
+        var schema = new global::GraphQL.Types.Schema { Query = new ThingsQuery() };
+        schema.Initialize();
+        return schema;
+    });
+
+    public static TheoryData<string> Documents => new(
+        "{ things { text number flag colour when nullable __typename } }",
+        "{ things { text nonNullNull } }",
+        "{ things { text throws } }",
+        "{ things { text coded } }",
+        "{ things { text nonNullThrows } }",
+        "{ things { text later laterThrows loaded } }",
+        "{ things { badColour text } }",
+        "{ things { text twice: withArgument(x: 2) once: withArgument(x: 1) path parent } }",
+        "{ things { text child { text number nonNullNull } } one { text later } }",
+        "{ strict { text nonNullNull } }",
+        "query Q($hide: Boolean!) { things { text number @skip(if: $hide) colour @include(if: $hide) } }",
+        "{ things { ...F ... on Thing { flag text } } } fragment F on Thing { text when }");
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public async Task Every_document_is_answered_as_GraphQL_NET_answers_it(string document)
+    {
+        // One parsed document for every run, as the server's document cache shares it between requests.
+        var parsed = GraphQLParser.Parser.Parse(document);
+        foreach (var hide in new[] { true, false, true })
+        {
+            var expected = await RunAsync(new ParallelExecutionStrategy(), parsed, hide);
+            var actual = await RunAsync(new QueryExecutionStrategy(), parsed, hide);
+            Assert.Equal(expected, actual);
+            Assert.Contains("\"data\"", actual, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_leaf_is_reported_with_its_path_and_its_object_nulled_where_the_type_demands()
+    {
+        var answer = await RunAsync(new QueryExecutionStrategy(), GraphQLParser.Parser.Parse("{ strict { text nonNullNull } things { text throws } }"), hide: false);
+        Assert.Contains("\"strict\":null", answer, StringComparison.Ordinal);
+        Assert.Contains("\"path\":[\"strict\",0,\"nonNullNull\"]", answer, StringComparison.Ordinal);
+        Assert.Contains("\"path\":[\"things\",1,\"throws\"]", answer, StringComparison.Ordinal);
+        Assert.Contains("\"text\":\"b\",\"throws\":null", answer, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> RunAsync(IExecutionStrategy strategy, GraphQLDocument document, bool hide)
+    {
+        var executer = new DocumentExecuter(new GraphQLDocumentBuilder(), new DocumentValidator(), new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(strategy, OperationType.Query)]), []);
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Schema = Schema.Value,
+            Document = document,
+            Variables = new Inputs(new Dictionary<string, object?> { ["hide"] = hide }),
+            ThrowOnUnhandledException = false,
+        });
+        return Serializer.Serialize(result);
+    }
+
+    private enum Colour
+    {
+        Red,
+        Green,
+        Undefined,
+    }
+
+    private sealed record Thing(string Text, int Number);
+
+    /// <summary>A data-loader answer that completes later, as a batching loader's does.</summary>
+    private sealed class Loaded(string value) : IDataLoaderResult
+    {
+        public async Task<object?> GetResultAsync(CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            return value;
+        }
+    }
+
+    private sealed class ColourType : EnumerationGraphType
+    {
+        public ColourType()
+        {
+            Name = "Colour";
+            Add("RED", Colour.Red);
+            Add("GREEN", Colour.Green);
+        }
+    }
+
+    private sealed class ThingType : ObjectGraphType<Thing>
+    {
+        public ThingType()
+        {
+            Name = "Thing";
+            Field<NonNullGraphType<StringGraphType>, string>("text").Resolve(c => c.Source.Text);
+            Field<NonNullGraphType<IntGraphType>, int>("number").Resolve(c => c.Source.Number);
+            Field<NonNullGraphType<BooleanGraphType>, bool>("flag").Resolve(c => c.Source.Number % 2 == 0);
+            Field<NonNullGraphType<ColourType>, Colour>("colour").Resolve(c => c.Source.Number % 2 == 0 ? Colour.Red : Colour.Green);
+            Field<ColourType, Colour>("badColour").Resolve(c => c.Source.Number == 2 ? Colour.Undefined : Colour.Red);
+            Field<NonNullGraphType<RoundTripDateTimeGraphType>, DateTime>("when").Resolve(c => new DateTime(2026, 12, c.Source.Number, 1, 2, 3, DateTimeKind.Utc));
+            Field<StringGraphType, string?>("nullable").Resolve(c => c.Source.Number == 2 ? null : c.Source.Text);
+            Field<NonNullGraphType<StringGraphType>, string?>("nonNullNull").Resolve(c => c.Source.Number == 1 ? null : c.Source.Text);
+            Field<StringGraphType, string>("throws").Resolve(c => c.Source.Number == 2 ? throw new InvalidOperationException("boom") : c.Source.Text);
+            Field<StringGraphType, string>("coded").Resolve(c => c.Source.Number == 3 ? throw new ExecutionError("refused") { Code = "REFUSED" } : c.Source.Text);
+            Field<NonNullGraphType<StringGraphType>, string>("nonNullThrows").Resolve(c => c.Source.Number == 3 ? throw new InvalidOperationException("boom") : c.Source.Text);
+            Field<StringGraphType, string>("later").ResolveAsync(async c =>
+            {
+                await Task.Yield();
+                return c.Source.Text + " later";
+            });
+            Field<StringGraphType, string>("laterThrows").ResolveAsync(async c =>
+            {
+                await Task.Yield();
+                return c.Source.Number == 1 ? throw new InvalidOperationException("later boom") : c.Source.Text;
+            });
+            Field<StringGraphType>("loaded").Resolve(c => new Loaded("loaded " + c.Source.Text));
+            Field<NonNullGraphType<IntGraphType>, int>("withArgument").Argument<IntGraphType>("x").Resolve(c => c.Source.Number * c.GetArgument<int>("x"));
+            Field<NonNullGraphType<StringGraphType>, string>("path").Resolve(c => string.Join('/', c.Path) + " " + string.Join('/', c.ResponsePath));
+            Field<StringGraphType, string?>("parent").Resolve(c => c.Parent?.FieldDefinition.Name + ":" + c.ParentType.Name);
+            Field<ThingType, Thing>("child").Resolve(c => new Thing(c.Source.Text + "'", c.Source.Number + 1));
+        }
+    }
+
+    private sealed class ThingsQuery : ObjectGraphType
+    {
+        public ThingsQuery()
+        {
+            Name = "Query";
+            Field<NonNullGraphType<ListGraphType<NonNullGraphType<ThingType>>>, Thing[]>("things").Resolve(_ => [new("a", 1), new("b", 2), new("c", 3)]);
+            Field<ListGraphType<NonNullGraphType<ThingType>>, Thing[]>("strict").Resolve(_ => [new("a", 1)]);
+            Field<ThingType, Thing>("one").Resolve(_ => new Thing("one", 4));
+        }
+    }
+}
