@@ -16,8 +16,8 @@ internal static class StatisticsBench
     /// The scenarios, in pairs: a question asked again and again (answered from a published table, or stored after its
     /// first asking: what most requests are), and the same question new every time (a rho of its own, so that it is
     /// charged, counted from a cube, given noise on every cell and stored: the most a request can cost). Each new
-    /// question asks a rho above the published tables' 0.2 each, more accurate than a table can answer, so that it is
-    /// measured afresh.
+    /// question asks a rho above the 0.2 a published table is measured with, more accurate than any table can answer,
+    /// so that it is measured afresh.
     /// </summary>
     private static readonly (string Name, string Short, Func<int, string> Query, bool Repeats)[] Scenarios =
     [
