@@ -215,6 +215,7 @@ public sealed class AccessRecord
     private static int Rows(object? data) => data switch
     {
         ObjectExecutionNode root => root.SubFields?.Sum(RowsOfNode) ?? 0,
+        PlannedAnswer { Root.Values: { } values } => values.Sum(RowsOfPlanned),
         IDictionary<string, object?> map => map.Values.Sum(RowsOfValue),
         _ => 0,
     };
@@ -227,6 +228,17 @@ public sealed class AccessRecord
         ObjectExecutionNode item when item.SubFields!.FirstOrDefault(f => f.Field is not null && ItemLists.Contains(f.Field.Name.StringValue)) is ArrayExecutionNode items => items.Items?.Count ?? 0,
         ObjectExecutionNode item when item.GraphType?.Name.EndsWith("Connection", StringComparison.Ordinal) == true => 0,
         ObjectExecutionNode => 1,
+        _ => 0,
+    };
+
+    /// <summary>The same count for a planned answer's value.</summary>
+    private static int RowsOfPlanned(object? value) => value switch
+    {
+        ListResult list => list.Values?.Length ?? 0,
+        ObjectResult { Values: null } => 0,
+        ObjectResult item when Array.FindIndex(item.Fields, f => ItemLists.Contains(f.Field.Name.StringValue)) is var i and >= 0 && item.Values![i] is ListResult items => items.Values?.Length ?? 0,
+        ObjectResult item when item.Type.Name.EndsWith("Connection", StringComparison.Ordinal) => 0,
+        ObjectResult => 1,
         _ => 0,
     };
 

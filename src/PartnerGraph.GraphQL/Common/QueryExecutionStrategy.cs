@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Types;
 using GraphQLParser.AST;
@@ -7,16 +8,45 @@ using ExecutionContext = GraphQL.Execution.ExecutionContext;
 namespace PartnerGraph.GraphQL.Common;
 
 /// <summary>
-/// Queries as GraphQL.NET runs them (in parallel), except that the fields of a selection are collected once per
-/// selection and object type, not once per object. A page of 50 referrals has one selection for all 216 history
-/// entries, and GraphQL.NET walked it and its fragments for each of them. A selection belongs to one parsed document,
-/// which the document cache shares between requests; what it collects to depends on the object type (of one role's
-/// schema) and, through @skip and @include, on the request's variables. So the collection is kept with the selection
-/// when the request has no directive values, and made afresh for each object, as GraphQL.NET does, when it has.
+/// Queries. A query without directive values runs by <see cref="PlannedExecution"/>: the fields of each selection are
+/// collected once per selection and object type and kept with the parsed selection (the document cache shares it
+/// between requests), and the answer is a tree of arrays written straight to JSON, with no execution node per field.
+/// Anything else (@skip/@include values, introspection, a schema that tracks the resolving field) runs as GraphQL.NET
+/// runs it, in parallel, with the same collections kept for a request without directive values. Both give GraphQL.NET's
+/// answer, byte for byte (QueryExecutionStrategyTests).
 /// </summary>
 public sealed class QueryExecutionStrategy : ParallelExecutionStrategy
 {
     private static readonly ConditionalWeakTable<GraphQLSelectionSet, Collected> Collections = [];
+
+    public override Task<ExecutionResult> ExecuteAsync(ExecutionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Operation.Operation != OperationType.Query
+            || context.DirectiveValues is { Count: > 0 }
+            || context.MaxParallelExecutionCount is not null
+            || (context.Schema as global::GraphQL.Types.Schema)?.ResolveFieldContextAccessor is not null
+            || context.Schema.Query is not { } root
+            || Introspects(context.Schema, FieldsOf(context, root, context.Operation.SelectionSet)))
+        {
+            return base.ExecuteAsync(context);
+        }
+
+        return new PlannedExecution(this, context).ExecuteAsync(root);
+    }
+
+    private static bool Introspects(ISchema schema, PlannedField[] rootFields)
+    {
+        foreach (var field in rootFields)
+        {
+            if (field.Definition == schema.SchemaMetaFieldType || field.Definition == schema.TypeMetaFieldType)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     protected override void SetSubFieldNodes(ExecutionContext context, ObjectExecutionNode parent)
     {
@@ -28,24 +58,64 @@ public sealed class QueryExecutionStrategy : ParallelExecutionStrategy
             return;
         }
 
-        var type = parent.GetObjectGraphType(context.Schema) ?? parent.GraphType!;
-        var collected = Collections.GetValue(selection, static _ => new Collected());
-        var fields = collected.Of(type) ?? collected.Add(type, [.. CollectFieldsFrom(context, type, selection, null).Values]);
+        var fields = FieldsOf(context, parent.GetObjectGraphType(context.Schema) ?? parent.GraphType!, selection);
         var nodes = new ExecutionNode[fields.Length];
         for (var i = 0; i < fields.Length; i++)
         {
             nodes[i] = BuildExecutionNode(parent, fields[i].Definition.ResolvedType!, fields[i].Field, fields[i].Definition);
+            fields[i].ShareArguments(context);
         }
 
         parent.SubFields = nodes;
     }
 
+    /// <summary>The fields a selection collects to on an object type, for a request without directive values: collected once, then kept.</summary>
+    internal PlannedField[] FieldsOf(ExecutionContext context, IGraphType type, GraphQLSelectionSet selection)
+    {
+        var collected = Collections.GetValue(selection, static _ => new Collected());
+        return collected.Of(type) ?? collected.Add(type, [.. CollectFieldsFrom(context, type, selection, null).Values.Select(f => new PlannedField(f.field, f.fieldType, ArgumentsOf(context.Document, selection, f.field)))]);
+    }
+
+    /// <summary>What IResolveFieldContext.SubFields gives: the fields of a field's own selection, on its declared type.</summary>
+    internal Dictionary<string, (GraphQLField Field, FieldType FieldType)>? SubFieldsOf(ExecutionContext context, PlannedField field) =>
+        field.Field.SelectionSet?.Selections?.Count > 0 ? CollectFieldsFrom(context, field.Definition.ResolvedType!, field.Field.SelectionSet, null) : null;
+
+    /// <summary>
+    /// The field whose argument values a request holds. Two selections of one response name are merged into a new field
+    /// node with the first one's arguments; the executer records their values for the new node in the request that
+    /// collected it, so a collection kept for later requests must look them up under the first one.
+    /// </summary>
+    private static GraphQLField ArgumentsOf(GraphQLDocument document, GraphQLSelectionSet selection, GraphQLField collected)
+    {
+        return collected.Arguments is null ? collected : Find(selection) ?? collected;
+
+        GraphQLField? Find(GraphQLSelectionSet? set)
+        {
+            foreach (var item in set?.Selections ?? [])
+            {
+                var found = item switch
+                {
+                    GraphQLField field when ReferenceEquals(field.Arguments, collected.Arguments) => field,
+                    GraphQLInlineFragment inline => Find(inline.SelectionSet),
+                    GraphQLFragmentSpread spread => Find(document.Definitions.OfType<GraphQLFragmentDefinition>().FirstOrDefault(f => f.FragmentName.Name == spread.FragmentName.Name)?.SelectionSet),
+                    _ => null,
+                };
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>The fields a selection collects to, for each object type met so far (one, or a few for an interface).</summary>
     private sealed class Collected
     {
-        private volatile (IGraphType Type, (GraphQLField Field, FieldType Definition)[] Fields)[] byType = [];
+        private volatile (IGraphType Type, PlannedField[] Fields)[] byType = [];
 
-        public (GraphQLField Field, FieldType Definition)[]? Of(IGraphType type)
+        public PlannedField[]? Of(IGraphType type)
         {
             foreach (var entry in byType)
             {
@@ -59,7 +129,7 @@ public sealed class QueryExecutionStrategy : ParallelExecutionStrategy
         }
 
         /// <summary>Adds a collection; two requests that race both compute the same one, and either may be kept.</summary>
-        public (GraphQLField Field, FieldType Definition)[] Add(IGraphType type, (GraphQLField Field, FieldType Definition)[] fields)
+        public PlannedField[] Add(IGraphType type, PlannedField[] fields)
         {
             byType = [.. byType, (type, fields)];
             return fields;

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using GraphQL;
+using GraphQL.Execution;
 using GraphQL.Types;
+using GraphQL.Validation;
 using GraphQLParser;
 using PartnerGraph.Domain.Audit;
 using PartnerGraph.GraphQL.Audit;
@@ -124,11 +126,13 @@ public sealed class AccessRecordTests
         Assert.Equal(3 + 2 + 4 + 1 + 0, record.RowsReturned);
     }
 
-    [Fact]
-    public async Task Rows_are_read_from_the_result_the_executer_returns()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Rows_are_read_from_the_result_the_executer_returns(bool planned)
     {
         const string query = "{ r: referrals { totalCount items: nodes { name } } count: referrals { totalCount } provinces { name } viewer { name } organisation { name } __typename }";
-        var result = await ExecuteAsync(query);
+        var result = await ExecuteAsync(query, planned);
 
         var record = Describe(query, result);
 
@@ -137,11 +141,13 @@ public sealed class AccessRecordTests
         Assert.Equal(3 + 0 + 2 + 1 + 0 + 0, record.RowsReturned);
     }
 
-    [Fact]
-    public async Task A_resolver_that_throws_is_a_failure_with_the_code_the_partner_sees()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_resolver_that_throws_is_a_failure_with_the_code_the_partner_sees(bool planned)
     {
         const string query = "{ provinces { name } broken { name } }";
-        var result = await ExecuteAsync(query);
+        var result = await ExecuteAsync(query, planned);
 
         var record = Describe(query, result);
 
@@ -298,8 +304,11 @@ public sealed class AccessRecordTests
         Assert.Null(anonymous.ClientId);
     }
 
-    private static Task<ExecutionResult> ExecuteAsync(string query) =>
-        new DocumentExecuter().ExecuteAsync(new ExecutionOptions { Schema = new MiniSchema { Query = new MiniQuery() }, Query = query });
+    /// <summary>Runs by GraphQL.NET's own strategy (an execution node tree), or by the server's (a planned answer).</summary>
+    private static Task<ExecutionResult> ExecuteAsync(string query, bool planned = false) =>
+        (planned
+            ? new DocumentExecuter(new GraphQLDocumentBuilder(), new DocumentValidator(), new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(new QueryExecutionStrategy(), GraphQLParser.AST.OperationType.Query)]), [])
+            : new DocumentExecuter()).ExecuteAsync(new ExecutionOptions { Schema = new MiniSchema { Query = new MiniQuery() }, Query = query });
 
     private sealed class ItemType : ObjectGraphType<string>
     {

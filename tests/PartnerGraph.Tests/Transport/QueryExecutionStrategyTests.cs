@@ -42,7 +42,18 @@ public sealed class QueryExecutionStrategyTests
         "{ things { text child { text number nonNullNull } } one { text later } }",
         "{ strict { text nonNullNull } }",
         "query Q($hide: Boolean!) { things { text number @skip(if: $hide) colour @include(if: $hide) } }",
-        "{ things { ...F ... on Thing { flag text } } } fragment F on Thing { text when }");
+        "{ things { ...F ... on Thing { flag text } } } fragment F on Thing { text when }",
+        "{ things { a: withArgument(x: 2) a: withArgument(x: 2) text } }",
+        "{ things { child { text } child { number } } }",
+        "{ things { tags numbers nullableTags badTags } }",
+        "{ things { friends { text friends { text } } loadedThing { text loaded } loadedThings { text later } } }",
+        "{ things { grid } shapes { __typename ... on Square { side } ... on Circle { radius } } }",
+        "{ things { loadedNull loadedThrows } }",
+        "{ things { loadedNull loadedNonNullNull { text } } }",
+        "{ things { text notAList } }",
+        "{ strict { loadedNonNullNull { text } } one { loadedThing { later } } }",
+        "{ __typename things { __typename } }",
+        "{ __schema { queryType { name } } things { text } }");
 
     [Theory]
     [MemberData(nameof(Documents))]
@@ -52,9 +63,12 @@ public sealed class QueryExecutionStrategyTests
         var parsed = GraphQLParser.Parser.Parse(document);
         foreach (var hide in new[] { true, false, true })
         {
-            var expected = await RunAsync(new ParallelExecutionStrategy(), parsed, hide);
-            var actual = await RunAsync(new QueryExecutionStrategy(), parsed, hide);
+            var (expected, _) = await RunAsync(new ParallelExecutionStrategy(), parsed, hide);
+            var (actual, data) = await RunAsync(new QueryExecutionStrategy(), parsed, hide);
             Assert.Equal(expected, actual);
+
+            // Planned (no execution nodes) unless the request has directive values or introspects the schema.
+            Assert.Equal(document.Contains('@', StringComparison.Ordinal) || document.Contains("__schema", StringComparison.Ordinal), data is ExecutionNode);
             Assert.Contains("\"data\"", actual, StringComparison.Ordinal);
         }
     }
@@ -62,14 +76,14 @@ public sealed class QueryExecutionStrategyTests
     [Fact]
     public async Task A_failing_leaf_is_reported_with_its_path_and_its_object_nulled_where_the_type_demands()
     {
-        var answer = await RunAsync(new QueryExecutionStrategy(), GraphQLParser.Parser.Parse("{ strict { text nonNullNull } things { text throws } }"), hide: false);
+        var (answer, _) = await RunAsync(new QueryExecutionStrategy(), GraphQLParser.Parser.Parse("{ strict { text nonNullNull } things { text throws } }"), hide: false);
         Assert.Contains("\"strict\":null", answer, StringComparison.Ordinal);
         Assert.Contains("\"path\":[\"strict\",0,\"nonNullNull\"]", answer, StringComparison.Ordinal);
         Assert.Contains("\"path\":[\"things\",1,\"throws\"]", answer, StringComparison.Ordinal);
         Assert.Contains("\"text\":\"b\",\"throws\":null", answer, StringComparison.Ordinal);
     }
 
-    private static async Task<string> RunAsync(IExecutionStrategy strategy, GraphQLDocument document, bool hide)
+    private static async Task<(string Answer, object? Data)> RunAsync(IExecutionStrategy strategy, GraphQLDocument document, bool hide)
     {
         var executer = new DocumentExecuter(new GraphQLDocumentBuilder(), new DocumentValidator(), new DefaultExecutionStrategySelector([new ExecutionStrategyRegistration(strategy, OperationType.Query)]), []);
         var result = await executer.ExecuteAsync(new ExecutionOptions
@@ -79,7 +93,7 @@ public sealed class QueryExecutionStrategyTests
             Variables = new Inputs(new Dictionary<string, object?> { ["hide"] = hide }),
             ThrowOnUnhandledException = false,
         });
-        return Serializer.Serialize(result);
+        return (Serializer.Serialize(result), result.Data);
     }
 
     private enum Colour
@@ -98,6 +112,66 @@ public sealed class QueryExecutionStrategyTests
         {
             await Task.Yield();
             return value;
+        }
+    }
+
+    /// <summary>A data-loader answer of any value that completes later.</summary>
+    private sealed class Loaded2(object? value) : IDataLoaderResult
+    {
+        public async Task<object?> GetResultAsync(CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            return value;
+        }
+    }
+
+    /// <summary>A data-loader answer that completes later with an exception.</summary>
+    private sealed class Failing : IDataLoaderResult
+    {
+        public async Task<object?> GetResultAsync(CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("loader boom");
+        }
+    }
+
+    /// <summary>A data-loader answer that is already there, as a loader's for a key it has fetched.</summary>
+    private sealed class Ready(object? value) : IDataLoaderResult
+    {
+        public Task<object?> GetResultAsync(CancellationToken cancellationToken = default) => Task.FromResult(value);
+    }
+
+    private sealed record Square(int Side);
+
+    private sealed record Circle(double Radius);
+
+    private sealed class ShapeType : UnionGraphType
+    {
+        public ShapeType()
+        {
+            Name = "Shape";
+            Type<SquareType>();
+            Type<CircleType>();
+        }
+    }
+
+    private sealed class SquareType : ObjectGraphType<Square>
+    {
+        public SquareType()
+        {
+            Name = "Square";
+            IsTypeOf = o => o is Square;
+            Field<NonNullGraphType<IntGraphType>, int>("side").Resolve(c => c.Source.Side);
+        }
+    }
+
+    private sealed class CircleType : ObjectGraphType<Circle>
+    {
+        public CircleType()
+        {
+            Name = "Circle";
+            IsTypeOf = o => o is Circle;
+            Field<NonNullGraphType<FloatGraphType>, double>("radius").Resolve(c => c.Source.Radius);
         }
     }
 
@@ -142,6 +216,18 @@ public sealed class QueryExecutionStrategyTests
             Field<NonNullGraphType<StringGraphType>, string>("path").Resolve(c => string.Join('/', c.Path) + " " + string.Join('/', c.ResponsePath));
             Field<StringGraphType, string?>("parent").Resolve(c => c.Parent?.FieldDefinition.Name + ":" + c.ParentType.Name);
             Field<ThingType, Thing>("child").Resolve(c => new Thing(c.Source.Text + "'", c.Source.Number + 1));
+            Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>, IEnumerable<string>>("tags").Resolve(c => Enumerable.Range(0, c.Source.Number).Select(i => c.Source.Text + i));
+            Field<ListGraphType<IntGraphType>, int?[]>("numbers").Resolve(c => [c.Source.Number, null, 7]);
+            Field<ListGraphType<StringGraphType>, List<string?>>("nullableTags").Resolve(c => c.Source.Number == 2 ? null : ["x", null]);
+            Field<ListGraphType<NonNullGraphType<ColourType>>, Colour[]>("badTags").Resolve(c => c.Source.Number == 3 ? [Colour.Red, Colour.Undefined] : [Colour.Green]);
+            Field<NonNullGraphType<ListGraphType<NonNullGraphType<ThingType>>>, Thing[]>("friends").Resolve(c => c.Source.Text.Length > 2 ? [] : [new(c.Source.Text + "f", c.Source.Number), new(c.Source.Text + "g", 2)]);
+            Field<ThingType>("loadedThing").Resolve(c => new Loaded2(new Thing(c.Source.Text + "L", c.Source.Number)));
+            Field<ListGraphType<ThingType>>("loadedThings").Resolve(c => new object?[] { new Ready(new Thing("r", 1)), new Thing("s", 2), new Loaded2(new Thing("t", 3)), null });
+            Field<ListGraphType<ListGraphType<IntGraphType>>, int[][]>("grid").Resolve(c => [[1, 2], [c.Source.Number]]);
+            Field<StringGraphType>("loadedNull").Resolve(_ => new Ready(null));
+            Field<StringGraphType>("loadedThrows").Resolve(c => c.Source.Number == 2 ? new Failing() : new Ready("ok"));
+            Field<NonNullGraphType<ThingType>>("loadedNonNullNull").Resolve(c => c.Source.Number == 2 ? new Ready(null) : new Loaded2(new Thing("n", 5)));
+            Field<ListGraphType<StringGraphType>>("notAList").Resolve(_ => 5);
         }
     }
 
@@ -153,6 +239,7 @@ public sealed class QueryExecutionStrategyTests
             Field<NonNullGraphType<ListGraphType<NonNullGraphType<ThingType>>>, Thing[]>("things").Resolve(_ => [new("a", 1), new("b", 2), new("c", 3)]);
             Field<ListGraphType<NonNullGraphType<ThingType>>, Thing[]>("strict").Resolve(_ => [new("a", 1)]);
             Field<ThingType, Thing>("one").Resolve(_ => new Thing("one", 4));
+            Field<ListGraphType<ShapeType>, object[]>("shapes").Resolve(_ => [new Square(2), new Circle(1.5), new Square(3)]);
         }
     }
 }
