@@ -64,7 +64,9 @@ internal sealed class PlannedField(GraphQLField field, FieldType definition, Gra
 /// </summary>
 internal sealed class PlannedExecution(QueryExecutionStrategy strategy, ExecutionContext context)
 {
-    private readonly Queue<(ResultContainer Container, int Index)> pending = new();
+    // Objects and lists whose fields or items come next, in order: a container stands for all its slots (a page has
+    // about 370 objects and 3,000 fields), which keeps GraphQL.NET's order, one node after another, in a tenth the queue.
+    private readonly Queue<ResultContainer> pending = new();
     private readonly Queue<(ResultContainer Container, int Index)> loaders = new();
     private readonly List<Task> tasks = [];
     private readonly List<(ResultContainer Container, int Index)> running = [];
@@ -82,15 +84,18 @@ internal sealed class PlannedExecution(QueryExecutionStrategy strategy, Executio
                 {
                     while (pending.Count > 0)
                     {
-                        context.CancellationToken.ThrowIfCancellationRequested();
-                        var slot = pending.Dequeue();
-                        if (slot.Container is ObjectResult owner)
+                        var container = pending.Dequeue();
+                        for (var i = 0; i < container.Values!.Length; i++)
                         {
-                            Resolve(owner, slot.Index);
-                        }
-                        else
-                        {
-                            Next(slot);
+                            context.CancellationToken.ThrowIfCancellationRequested();
+                            if (container is ObjectResult owner)
+                            {
+                                Resolve(owner, i);
+                            }
+                            else
+                            {
+                                Next((container, i));
+                            }
                         }
                     }
 
@@ -149,12 +154,9 @@ internal sealed class PlannedExecution(QueryExecutionStrategy strategy, Executio
     /// <summary>An object's fields and a list's items are next, in order, after whatever is pending already.</summary>
     private void Advance(object? value)
     {
-        if (value is ResultContainer { Values: { } values } container)
+        if (value is ResultContainer { Values.Length: > 0 } container)
         {
-            for (var i = 0; i < values.Length; i++)
-            {
-                pending.Enqueue((container, i));
-            }
+            pending.Enqueue(container);
         }
     }
 

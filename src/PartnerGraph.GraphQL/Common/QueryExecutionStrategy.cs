@@ -73,8 +73,12 @@ public sealed class QueryExecutionStrategy : ParallelExecutionStrategy
     internal PlannedField[] FieldsOf(ExecutionContext context, IGraphType type, GraphQLSelectionSet selection)
     {
         var collected = Collections.GetValue(selection, static _ => new Collected());
-        return collected.Of(type) ?? collected.Add(type, [.. CollectFieldsFrom(context, type, selection, null).Values.Select(f => new PlannedField(f.field, f.fieldType, ArgumentsOf(context.Document, selection, f.field)))]);
+        return collected.Of(type) ?? collected.Add(type, Collect(context, type, selection));
     }
+
+    // Apart from FieldsOf, which runs for every object of an answer: its lambda's closure would be made on every call.
+    private PlannedField[] Collect(ExecutionContext context, IGraphType type, GraphQLSelectionSet selection) =>
+        [.. CollectFieldsFrom(context, type, selection, null).Values.Select(f => new PlannedField(f.field, f.fieldType, ArgumentsOf(context.Document, selection, f.field)))];
 
     /// <summary>What IResolveFieldContext.SubFields gives: the fields of a field's own selection, on its declared type.</summary>
     internal Dictionary<string, (GraphQLField Field, FieldType FieldType)>? SubFieldsOf(ExecutionContext context, PlannedField field) =>
