@@ -64,8 +64,15 @@ public sealed class RequestContext : Dictionary<string, object?>
 
     /// <summary>The request's loader of that name, made on first use.</summary>
     public BatchLoader<TKey, TValue> Loader<TKey, TValue>(string name, Func<PartnerGraphDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)
+        where TKey : notnull
+    {
+        // Asked for once per field of a page (the organisation of each history entry): found without making a closure.
+        return (BatchLoader<TKey, TValue>)(loaders.TryGetValue(name, out var existing) ? existing : Add(name, fetch, missing));
+    }
+
+    private object Add<TKey, TValue>(string name, Func<PartnerGraphDbContext, IReadOnlyCollection<TKey>, CancellationToken, Task<IReadOnlyDictionary<TKey, TValue>>> fetch, TValue missing)
         where TKey : notnull =>
-        (BatchLoader<TKey, TValue>)loaders.GetOrAdd(name, _ => new BatchLoader<TKey, TValue>(
+        loaders.GetOrAdd(name, _ => new BatchLoader<TKey, TValue>(
             async (keys, cancellationToken) =>
             {
                 await using var db = await Databases.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
