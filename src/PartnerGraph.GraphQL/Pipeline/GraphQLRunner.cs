@@ -97,25 +97,37 @@ public sealed class GraphQLRunner(IDocumentExecuter executer, IDocumentValidator
     };
 }
 
-/// <summary>The (schema, operation) pairs a parsed document passed validation for; it lives as long as the document is cached.</summary>
+/// <summary>
+/// The (schema, operation) pairs a parsed document passed validation for; it lives as long as the document is cached.
+/// Read by every request of the document at once (32 connections sending one document contended for a lock here), and
+/// written once per schema and operation: readers see an immutable array, a writer replaces it.
+/// </summary>
 internal sealed class ValidatedSchemas
 {
     private readonly Lock gate = new();
-    private readonly HashSet<(ISchema Schema, string? Operation)> passed = [];
+    private volatile (ISchema Schema, string? Operation)[] passed = [];
 
     public bool Contain(ISchema schema, string? operationName)
     {
-        lock (gate)
+        foreach (var (passedSchema, operation) in passed)
         {
-            return passed.Contains((schema, operationName));
+            if (ReferenceEquals(passedSchema, schema) && operation == operationName)
+            {
+                return true;
+            }
         }
+
+        return false;
     }
 
     public void Add(ISchema schema, string? operationName)
     {
         lock (gate)
         {
-            passed.Add((schema, operationName));
+            if (!Contain(schema, operationName))
+            {
+                passed = [.. passed, (schema, operationName)];
+            }
         }
     }
 }
