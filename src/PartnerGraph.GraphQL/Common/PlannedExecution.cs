@@ -17,7 +17,8 @@ namespace PartnerGraph.GraphQL.Common;
 /// <summary>One field of a collected selection: what resolves it, and the name it is answered under.</summary>
 internal sealed class PlannedField(GraphQLField field, FieldType definition, GraphQLField argumentsFrom)
 {
-    private (JsonSerializerOptions Options, JsonEncodedText Name)? encoded;
+    // One immutable pair, replaced whole: answers written at once on other threads read it without a lock.
+    private Encoded? encoded;
 
     public GraphQLField Field { get; } = field;
 
@@ -50,9 +51,11 @@ internal sealed class PlannedField(GraphQLField field, FieldType definition, Gra
         }
 
         var name = JsonEncodedText.Encode(options.PropertyNamingPolicy?.ConvertName(Name) ?? Name, options.Encoder);
-        encoded = (options, name);
+        encoded = new Encoded(options, name);
         return name;
     }
+
+    private sealed record Encoded(JsonSerializerOptions Options, JsonEncodedText Name);
 }
 
 /// <summary>
@@ -72,9 +75,9 @@ internal sealed class PlannedExecution(QueryExecutionStrategy strategy, Executio
     private readonly List<(ResultContainer Container, int Index)> running = [];
     private PlannedFieldContext? spare;
 
-    public async Task<ExecutionResult> ExecuteAsync(IObjectGraphType rootType)
+    public async Task<ExecutionResult> ExecuteAsync(IObjectGraphType rootType, PlannedField[] rootFields)
     {
-        var root = new ObjectResult(rootType, strategy.FieldsOf(context, rootType, context.Operation.SelectionSet), context.RootValue, null, 0);
+        var root = new ObjectResult(rootType, rootFields, context.RootValue, null, 0);
         Advance(root);
         try
         {

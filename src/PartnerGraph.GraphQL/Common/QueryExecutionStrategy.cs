@@ -27,12 +27,12 @@ public sealed class QueryExecutionStrategy : ParallelExecutionStrategy
             || context.MaxParallelExecutionCount is not null
             || (context.Schema as global::GraphQL.Types.Schema)?.ResolveFieldContextAccessor is not null
             || context.Schema.Query is not { } root
-            || Introspects(context.Schema, FieldsOf(context, root, context.Operation.SelectionSet)))
+            || FieldsOf(context, root, context.Operation.SelectionSet) is var rootFields && Introspects(context.Schema, rootFields))
         {
             return base.ExecuteAsync(context);
         }
 
-        return new PlannedExecution(this, context).ExecuteAsync(root);
+        return new PlannedExecution(this, context).ExecuteAsync(root, rootFields);
     }
 
     private static bool Introspects(ISchema schema, PlannedField[] rootFields)
