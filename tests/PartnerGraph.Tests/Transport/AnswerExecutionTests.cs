@@ -75,6 +75,39 @@ public sealed class AnswerExecutionTests(StartedServerFixture fixture) : IClassF
 
     public static TheoryData<string> EveryTransport => new(Transports.All);
 
+    [Theory]
+    [MemberData(nameof(EveryTransport))]
+    public async Task A_field_asked_twice_under_one_name_keeps_its_arguments_in_every_later_request(string transport)
+    {
+        // GraphQL.NET merges the two into a new field node; a kept collection once lost its arguments after the first request.
+        var document = $$"""
+            query Twice_{{transport}} { page: referrals(first: 2) { nodes { reference } } page: referrals(first: 2) { pageInfo { hasNextPage } } }
+            """;
+        for (var run = 0; run < 3; run++)
+        {
+            var answer = await Transports.RunAsync(transport, fixture.Server.Url, fixture.Token, document);
+            Assert.Null(answer["errors"]);
+            Assert.Equal(2, answer["data"]!["page"]!["nodes"]!.AsArray().Count);
+            Assert.True(answer["data"]!["page"]!["pageInfo"]!["hasNextPage"]!.GetValue<bool>());
+        }
+    }
+
+    [Fact]
+    public async Task Many_first_requests_of_a_new_document_at_once_are_answered_alike()
+    {
+        // A document no request has run: its collections, validation record and encoded names are made by requests racing.
+        var document = $"query Race_{Guid.NewGuid():N} {{ referrals(first: 10) {{ nodes {{ id reference status fromOrganisation {{ slug }} history {{ sequence status changedBy {{ slug }} }} }} }} }}";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            var client = new GraphQLClient(new HttpClient { BaseAddress = fixture.Server.Url }, fixture.Token);
+            return (await client.PostAsync(document)).AssertNoErrors().Data!;
+        }));
+
+        var again = (await Client.PostAsync(document)).AssertNoErrors().Data!;
+        Assert.Equal(10, again["referrals"]!["nodes"]!.AsArray().Count);
+        Assert.All(answers, answer => Assert.True(JsonNode.DeepEquals(again, answer), "an answer of the racing requests differs"));
+    }
+
     [Fact]
     public async Task One_selection_that_meets_another_type_in_the_next_request_collects_that_types_fields()
     {
