@@ -19,8 +19,6 @@ public sealed class SqliteBusyTimeout : DbConnectionInterceptor
     /// <summary>How long SQLite waits for another connection's write lock before it answers busy.</summary>
     public const int Milliseconds = 30_000;
 
-    private static readonly string Pragma = $"PRAGMA busy_timeout = {Milliseconds};";
-
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -29,13 +27,15 @@ public sealed class SqliteBusyTimeout : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The native call that <c>PRAGMA busy_timeout</c> makes, without preparing and running a statement on every open
+    /// (a request opens a connection for each of its queries).
+    /// </summary>
     private static void Apply(DbConnection connection)
     {
-        if (connection is SqliteConnection sqlite)
+        if (connection is SqliteConnection { Handle: { } handle })
         {
-            using var command = sqlite.CreateCommand();
-            command.CommandText = Pragma;
-            command.ExecuteNonQuery();
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, Milliseconds);
         }
     }
 }

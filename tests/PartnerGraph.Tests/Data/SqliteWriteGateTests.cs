@@ -67,6 +67,24 @@ public sealed class SqliteWriteGateTests
         File.Delete(marker);
     }
 
+    /// <summary>
+    /// SQLite itself waits for another writer's lock (a statement outside the gate, another program) on every connection
+    /// the pool hands out, new or used again, rather than answering busy and leaving it to Microsoft.Data.Sqlite's 150 ms sleeps.
+    /// </summary>
+    [Fact]
+    public async Task Every_connection_has_SQLites_busy_timeout_set()
+    {
+        await using var database = await TemporarySqliteDatabase.CreateAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var db = database.Open();
+            await db.Database.OpenConnectionAsync();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout;";
+            Assert.Equal((long)SqliteBusyTimeout.Milliseconds, await command.ExecuteScalarAsync());
+        }
+    }
+
     [Fact]
     public async Task Writers_of_another_file_do_not_wait_for_this_one()
     {
