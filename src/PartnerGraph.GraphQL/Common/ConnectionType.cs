@@ -17,7 +17,7 @@ public sealed class ConnectionType<TNodeType, T> : ObjectGraphType<Page<T>>
             .Resolve(c => c.Source.Edges);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TNodeType>>>, IEnumerable<T>>("nodes")
             .Description("The items of this page, for clients that do not need cursors per item.")
-            .Resolve(c => c.Source.Edges.Select(e => e.Node!));
+            .Resolve(c => c.Source.Nodes);
         Field<NonNullGraphType<PageInfoType>, PageInfo>("pageInfo").Resolve(c => c.Source.PageInfo);
         Field<NonNullGraphType<IntGraphType>, int>("totalCount")
             .Description("How many items the whole list holds, with the same filter.")

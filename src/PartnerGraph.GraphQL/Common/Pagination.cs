@@ -11,11 +11,20 @@ using PartnerGraph.Data;
 
 namespace PartnerGraph.GraphQL.Common;
 
-/// <summary>One page of a Relay connection: the edges in order, where the page stands, and a count on demand.</summary>
-public sealed class Page<T>(IReadOnlyList<Edge<T>> edges, PageInfo pageInfo, Func<CancellationToken, Task<int>> countAsync)
+/// <summary>
+/// One page of a Relay connection: its items in order, where the page stands, and a count on demand. The edges, each
+/// with its cursor, are made when a request asks for them; most ask for nodes and pageInfo only.
+/// </summary>
+public sealed class Page<T>(IReadOnlyList<T> nodes, Func<T, string> cursorOf, PageInfo pageInfo, Func<CancellationToken, Task<int>> countAsync)
 {
-    public IReadOnlyList<Edge<T>> Edges { get; } = edges;
+    private IReadOnlyList<Edge<T>>? edges;
+
+    public IReadOnlyList<T> Nodes { get; } = nodes;
+
+    public IReadOnlyList<Edge<T>> Edges => edges ??= [.. Nodes.Select(n => new Edge<T> { Cursor = cursorOf(n), Node = n })];
+
     public PageInfo PageInfo { get; } = pageInfo;
+
     public Func<CancellationToken, Task<int>> CountAsync { get; } = countAsync;
 }
 
@@ -119,15 +128,15 @@ public static class Pagination
         }
 
         var keyOf = KeyReaders<T, TKey>.For(key);
-        var edges = rows.Select(r => new Edge<T> { Cursor = cursor.Encode(keyOf(r)), Node = r }).ToList();
+        string CursorOf(T row) => cursor.Encode(keyOf(row));
         var info = new PageInfo
         {
             HasNextPage = page.Backward ? page.Cursor is not null : more,
             HasPreviousPage = page.Backward ? more : page.Cursor is not null,
-            StartCursor = edges.Count > 0 ? edges[0].Cursor : null,
-            EndCursor = edges.Count > 0 ? edges[^1].Cursor : null,
+            StartCursor = rows.Count > 0 ? CursorOf(rows[0]) : null,
+            EndCursor = rows.Count > 0 ? CursorOf(rows[^1]) : null,
         };
-        return new Page<T>(edges, info, CountAsync);
+        return new Page<T>(rows, CursorOf, info, CountAsync);
     }
 
     /// <summary>

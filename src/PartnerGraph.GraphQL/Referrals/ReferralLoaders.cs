@@ -19,8 +19,20 @@ public static class ReferralLoaders
 
     public static BatchLoader<long, IReadOnlyList<ReferralStatusChange>> ReferralHistory(this RequestContext request) =>
         request.Loader<long, IReadOnlyList<ReferralStatusChange>>("referral-history", async (db, ids, ct) =>
-            (await db.ReferralStatusChanges.Where(h => ids.Contains(h.ReferralId)).OrderBy(h => h.Sequence).ToListAsync(ct))
-                .GroupBy(h => h.ReferralId)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<ReferralStatusChange>)g.ToList()),
+        {
+            // One pass into a list per referral, in sequence order (a page's history is a few hundred rows).
+            var history = new Dictionary<long, IReadOnlyList<ReferralStatusChange>>(ids.Count);
+            await foreach (var change in db.ReferralStatusChanges.Where(h => ids.Contains(h.ReferralId)).OrderBy(h => h.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                if (!history.TryGetValue(change.ReferralId, out var changes))
+                {
+                    history[change.ReferralId] = changes = new List<ReferralStatusChange>();
+                }
+
+                ((List<ReferralStatusChange>)changes).Add(change);
+            }
+
+            return history;
+        },
             []);
 }

@@ -65,8 +65,29 @@ public sealed class ReferralServiceType : EnumerationGraphType
         }
     }
 
-    public static IEnumerable<ReferralServices> Split(ReferralServices services) =>
-        Enum.GetValues<ReferralServices>().Where(s => s != ReferralServices.None && services.HasFlag(s));
+    private static readonly ReferralServices[] Each = [.. Enum.GetValues<ReferralServices>().Where(s => s != ReferralServices.None)];
+
+    /// <summary>The services of a set, in declaration order, as an array: the list is completed by index, not enumerated into a buffer.</summary>
+    public static ReferralServices[] Split(ReferralServices services)
+    {
+        var count = 0;
+        foreach (var service in Each)
+        {
+            count += services.HasFlag(service) ? 1 : 0;
+        }
+
+        var split = new ReferralServices[count];
+        count = 0;
+        foreach (var service in Each)
+        {
+            if (services.HasFlag(service))
+            {
+                split[count++] = service;
+            }
+        }
+
+        return split;
+    }
 }
 
 public sealed class ReferralStatusChangeType : ObjectGraphType<ReferralStatusChange>
