@@ -46,6 +46,25 @@ public sealed class RoundTripDateTimeGraphTypeTests
         }
     }
 
+    /// <summary>The planned execution leaves a UTC DateTime to the JSON writer instead of the scalar: the text must be the same.</summary>
+    [Fact]
+    public void The_JSON_writer_writes_a_UTC_time_as_the_scalar_does()
+    {
+        var utc = Times().Select(t => DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToList();
+        Assert.Contains(utc, t => t.Ticks % TimeSpan.TicksPerSecond == 0);
+        Assert.Contains(utc, t => t.Ticks % 10 != 0);
+        foreach (var time in utc)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                writer.WriteStringValue(time);
+            }
+
+            Assert.Equal($"\"{new RoundTripDateTimeGraphType().Serialize(time)}\"", System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+    }
+
     [Fact]
     public void Values_other_than_a_DateTime_are_left_to_the_built_in_scalar()
     {

@@ -53,7 +53,13 @@ public sealed class QueryExecutionStrategyTests
         "{ things { text notAList } }",
         "{ strict { loadedNonNullNull { text } } one { loadedThing { later } } }",
         "{ __typename things { __typename } }",
-        "{ __schema { queryType { name } } things { text } }");
+        "{ __schema { queryType { name } } things { text } }",
+        "{ things { batched again: batched batchedThing { text batched batchedThing { batched } } } one { batched } }",
+        "{ things { batchedLater batched } }",
+        "{ things { batchedThingLater { text batched } batchedThing { text } } }",
+        "{ things { laterBatched batched } one { batched } }",
+        "{ things { batchedFailing text } }",
+        "{ things { batchedLater batchedFailing } }");
 
     [Theory]
     [MemberData(nameof(Documents))]
@@ -91,10 +97,24 @@ public sealed class QueryExecutionStrategyTests
             Schema = Schema.Value,
             Document = document,
             Variables = new Inputs(new Dictionary<string, object?> { ["hide"] = hide }),
+            UserContext = Loaders(),
             ThrowOnUnhandledException = false,
         });
         return (Serializer.Serialize(result), result.Data);
     }
+
+    /// <summary>
+    /// The request's batch loaders, as the server's request context makes them: text 2 is missing, and the failing
+    /// loader's batch throws. A key loaded while its batch is fetched, or after, is read without a task by ours.
+    /// </summary>
+    private static Dictionary<string, object?> Loaders() => new()
+    {
+        ["texts"] = new BatchLoader<int, string?>((keys, _) => Task.FromResult<IReadOnlyDictionary<int, string?>>(keys.Where(k => k != 2).ToDictionary(k => k, k => (string?)("batched " + k))), null),
+        ["things"] = new BatchLoader<int, Thing?>((keys, _) => Task.FromResult<IReadOnlyDictionary<int, Thing?>>(keys.ToDictionary(k => k, k => (Thing?)new Thing("t" + k, k + 1))), null),
+        ["failing"] = new BatchLoader<int, string?>((_, _) => Task.FromException<IReadOnlyDictionary<int, string?>>(new InvalidOperationException("batch boom")), null),
+    };
+
+    private static BatchLoader<int, T> Loader<T>(IResolveFieldContext context, string name) => (BatchLoader<int, T>)context.UserContext[name]!;
 
     private enum Colour
     {
@@ -228,6 +248,18 @@ public sealed class QueryExecutionStrategyTests
             Field<StringGraphType>("loadedThrows").Resolve(c => c.Source.Number == 2 ? new Failing() : new Ready("ok"));
             Field<NonNullGraphType<ThingType>>("loadedNonNullNull").Resolve(c => c.Source.Number == 2 ? new Ready(null) : new Loaded2(new Thing("n", 5)));
             Field<ListGraphType<StringGraphType>>("notAList").Resolve(_ => 5);
+            Field<StringGraphType>("batched").Resolve(c => Loader<string?>(c, "texts").Load(c.Source.Number));
+            Field<ThingType>("batchedThing").Resolve(c => Loader<Thing?>(c, "things").Load(c.Source.Number));
+            Field<StringGraphType>("batchedFailing").Resolve(c => Loader<string?>(c, "failing").Load(c.Source.Number));
+
+            // A loader's answer that is another loader's: its keys' batch is fetched by the level before it is read.
+            Field<StringGraphType>("batchedLater").Resolve(c => new Loaded2(Loader<string?>(c, "texts").Load(c.Source.Number)));
+            Field<ThingType>("batchedThingLater").Resolve(c => new Loaded2(Loader<Thing?>(c, "things").Load(c.Source.Number)));
+            Field<StringGraphType>("laterBatched").ResolveAsync(async c =>
+            {
+                await Task.Yield();
+                return Loader<string?>(c, "texts").Load(c.Source.Number + 1);
+            });
         }
     }
 
