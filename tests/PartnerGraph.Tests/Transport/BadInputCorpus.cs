@@ -110,7 +110,7 @@ public static class BadInputCorpus
     }
 
     /// <summary>A body whose length the client cannot know, so it goes chunked.</summary>
-    private sealed class UnknownLengthStream(byte[] body) : MemoryStream(body)
+    internal sealed class UnknownLengthStream(byte[] body) : MemoryStream(body)
     {
         public override bool CanSeek => false;
     }

@@ -26,7 +26,7 @@ public sealed class RequestBodyTests(AppFixture server) : IClassFixture<AppFixtu
         foreach (var (length, answered) in new[] { (size, true), (size + 1, size < 256 * 1024) })
         {
             var body = Encoding.UTF8.GetBytes(Query + new string(' ', Math.Max(0, length - Query.Length - 1)) + "}");
-            HttpContent content = withLength ? new ByteArrayContent(body) : new StreamContent(new NoLengthStream(body));
+            HttpContent content = withLength ? new ByteArrayContent(body) : new StreamContent(new BadInputCorpus.UnknownLengthStream(body));
             content.Headers.ContentType = new("application/json");
             var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = content };
             request.Headers.TransferEncodingChunked = !withLength;
@@ -41,10 +41,5 @@ public sealed class RequestBodyTests(AppFixture server) : IClassFixture<AppFixtu
                 Assert.Equal("REQUEST_TOO_LARGE", response.FirstErrorCode);
             }
         }
-    }
-
-    private sealed class NoLengthStream(byte[] body) : MemoryStream(body)
-    {
-        public override bool CanSeek => false;
     }
 }
