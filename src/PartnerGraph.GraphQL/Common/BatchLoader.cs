@@ -120,9 +120,15 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
         public TaskCompletionSource<IReadOnlyDictionary<TKey, TValue>> Fetched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Ready(TValue value) : IDataLoaderResult<TValue>
+    private sealed class Ready(TValue value) : IDataLoaderResult<TValue>, ILoadedResult
     {
         public Task<TValue> GetResultAsync(CancellationToken cancellationToken = default) => Task.FromResult(value);
+
+        public bool TryGetLoaded(out object? loaded)
+        {
+            loaded = value;
+            return true;
+        }
 
         Task<object?> IDataLoaderResult.GetResultAsync(CancellationToken cancellationToken) => Task.FromResult<object?>(value);
     }
@@ -148,12 +154,12 @@ public sealed class BatchLoader<TKey, TValue>(Func<IReadOnlyCollection<TKey>, Ca
 }
 
 /// <summary>
-/// A loader's result that can be read at once when its batch has been fetched already: the execution then completes
-/// the field without a task (a page's organisations and histories are about 150 fields over two batches).
+/// A loader's result that can be read at once, its key loaded before or its batch fetched since: the execution then
+/// completes the field without a task (a page's organisations and histories are about 150 fields over two batches).
 /// </summary>
 internal interface ILoadedResult
 {
-    /// <summary>The value, if its batch has been fetched and did not fail; else false, and the result is awaited.</summary>
+    /// <summary>The value, if it is loaded (its batch fetched and not failed); else false, and the result is awaited.</summary>
     bool TryGetLoaded(out object? value);
 }
 

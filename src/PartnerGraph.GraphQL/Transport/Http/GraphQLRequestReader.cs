@@ -281,7 +281,7 @@ public sealed class GraphQLRequestReader(IGraphQLSerializer serializer, IOptions
     private static async Task<(byte[] Rented, int Length)> ReadBodyAsync(Stream body, int maxBytes, long? contentLength, CancellationToken cancellationToken)
     {
         // One byte more than announced, so that the end of the body is seen without growing the buffer.
-        var buffer = ArrayPool<byte>.Shared.Rent(contentLength is { } announced && announced < maxBytes ? (int)announced + 1 : 4096);
+        var buffer = ArrayPool<byte>.Shared.Rent(contentLength is { } announced && announced <= maxBytes ? (int)announced + 1 : 4096);
         var length = 0;
         try
         {
